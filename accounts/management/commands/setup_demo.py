@@ -1,0 +1,56 @@
+"""Prepare a demo installation: demo data if the database is empty, and a demo admin."""
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+
+from accounts.choices import Role
+from accounts.models import User
+from personnel.models import Official, OrgUnit
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu nếu cơ sở dữ liệu trống và tạo tài khoản quản trị mẫu."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed", type=int, default=2025, help="Hạt giống ngẫu nhiên của dữ liệu mẫu."
+        )
+
+    def handle(self, *args, seed, **options):
+        if Official.objects.exists():
+            self.stdout.write("Cơ sở dữ liệu đã có hồ sơ cán bộ: không nạp dữ liệu mẫu.")
+        else:
+            call_command("seed_demo", seed=seed, stdout=self.stdout)
+        username, password = settings.DEMO_ADMIN_USERNAME, settings.DEMO_ADMIN_PASSWORD
+        admin, created = User.objects.get_or_create(
+            username=username,
+            defaults={"is_staff": True, "is_superuser": True, "role": Role.ADMINISTRATOR},
+        )
+        if created:
+            admin.set_password(password)
+            admin.save(update_fields=["password"])
+        self._create_scoped_demo_users(password)
+        self.stdout.write(self.style.SUCCESS("Tài khoản quản trị mẫu:"))
+        self.stdout.write(f"  tên đăng nhập: {username}")
+        self.stdout.write(
+            f"  mật khẩu:      {password}"
+            if created or admin.check_password(password)
+            else "  mật khẩu:      (đã được đổi, giữ nguyên)"
+        )
+
+    def _create_scoped_demo_users(self, password: str) -> None:
+        """One officer per level, to show how scope limits what a user sees."""
+        root = OrgUnit.objects.filter(parent=None).order_by("path").first()
+        district = OrgUnit.objects.filter(level="district", parent=root).order_by("path").first()
+        for username, unit, role in (
+            ("canbo.tinh", root, Role.APPROVER),
+            ("canbo.huyen", district, Role.OFFICER),
+        ):
+            if unit is None or User.objects.filter(username=username).exists():
+                continue
+            user = User(username=username, is_staff=True, scope=unit, role=role)
+            user.set_password(password)
+            user.save()
+            self.stdout.write(
+                f"  người dùng mẫu {username} (phạm vi: {unit}, vai trò: {user.get_role_display()})"
+            )

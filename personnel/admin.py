@@ -1,0 +1,255 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_mixins import ScopedAdminMixin, ScopedForeignKeyMixin
+
+from . import services
+from .forms import PostingForm, PostingInlineForm, PostingInlineFormSet
+from .models import (
+    Evaluation,
+    Locality,
+    Official,
+    OrgUnit,
+    PlanningEntry,
+    Position,
+    Posting,
+    Sector,
+    TrainingRecord,
+)
+from .text import fold_vietnamese
+
+
+class OfficialNameSearchMixin:
+    """Also finds rows by the official's name typed with or without diacritics."""
+
+    def get_search_results(self, request, queryset, search_term):
+        result, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = fold_vietnamese(search_term)
+        if key:
+            result = result | queryset.filter(official__search_key__contains=key)
+        return result, may_have_duplicates
+
+
+@admin.register(Locality)
+class LocalityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent", "is_active")
+    list_filter = ("level", "is_active")
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "level", "sector", "locality", "parent", "is_active")
+    list_filter = ("level", "sector", "is_active")
+    search_fields = ("code", "name")
+    list_select_related = ("sector", "locality", "parent")
+    autocomplete_fields = ("sector", "locality", "parent")
+
+
+@admin.register(Position)
+class PositionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "org_unit",
+        "kind",
+        "is_key",
+        "requires_non_local",
+        "management_tier",
+        "is_active",
+    )
+    list_filter = (
+        "kind",
+        "is_key",
+        "requires_non_local",
+        "management_tier",
+        "org_unit__level",
+        "is_active",
+    )
+    search_fields = ("title", "org_unit__name", "org_unit__code")
+    list_select_related = ("org_unit",)
+    autocomplete_fields = ("org_unit",)
+
+
+class PostingInline(ScopedForeignKeyMixin, admin.TabularInline):
+    model = Posting
+    form = PostingInlineForm
+    formset = PostingInlineFormSet
+    fk_name = "official"
+    fields = ("title", "position", "org_unit", "start_date", "end_date", "is_primary", "basis")
+    autocomplete_fields = ("position", "org_unit")
+    extra = 0
+    ordering = ("-start_date",)
+
+
+class TrainingInline(admin.TabularInline):
+    model = TrainingRecord
+    fields = ("kind", "programme", "qualification", "institution", "mode", "start_date", "end_date")
+    extra = 0
+
+
+class EvaluationInline(admin.TabularInline):
+    model = Evaluation
+    fields = ("year", "rating", "note")
+    extra = 0
+
+
+class PlanningInline(ScopedForeignKeyMixin, admin.TabularInline):
+    model = PlanningEntry
+    fields = ("position", "term", "status", "approved_on", "basis")
+    autocomplete_fields = ("position",)
+    extra = 0
+
+
+@admin.register(Official)
+class OfficialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "full_name",
+        "gender",
+        "date_of_birth",
+        "current_title",
+        "current_unit",
+        "management_tier",
+        "status",
+    )
+    list_filter = (
+        "status",
+        "gender",
+        "management_tier",
+        "education_level",
+        "political_theory",
+        "current_unit__level",
+    )
+    search_fields = ("full_name", "code")
+    search_help_text = _("Tìm theo họ tên (gõ có dấu hoặc không dấu) hoặc số hiệu hồ sơ.")
+    list_select_related = ("current_unit", "current_posting")
+    autocomplete_fields = ("birthplace", "hometown")
+    readonly_fields = ("current_unit", "current_posting", "retirement_date")
+    show_full_result_count = False
+    inlines = (PostingInline, TrainingInline, EvaluationInline, PlanningInline)
+    fieldsets = (
+        (None, {"fields": ("code", "full_name", "other_names", "gender", "date_of_birth")}),
+        (_("Quê quán, dân tộc"), {"fields": ("birthplace", "hometown", "ethnicity", "religion")}),
+        (_("Đảng"), {"fields": ("party_joined_on", "party_confirmed_on")}),
+        (
+            _("Trình độ"),
+            {"fields": ("education_level", "major", "political_theory", "state_management")},
+        ),
+        (
+            _("Quản lý"),
+            {
+                "fields": (
+                    "management_tier",
+                    "status",
+                    "current_unit",
+                    "current_posting",
+                    "retirement_date",
+                )
+            },
+        ),
+        (_("Ghi chú"), {"fields": ("notes",)}),
+    )
+
+    @admin.display(description=_("chức vụ hiện tại"))
+    def current_title(self, obj):
+        return obj.current_posting.title if obj.current_posting else "—"
+
+    @admin.display(description=_("thời điểm nghỉ hưu"))
+    def retirement_date(self, obj):
+        return obj.retirement_date or "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Posting:
+            return super().save_formset(request, form, formset, change)
+        postings = formset.save(commit=False)
+        for posting in formset.deleted_objects:
+            services.posting_delete(posting=posting)
+        changed = [p for p in postings if p.pk]
+        # Shortened postings first, so that a new posting may begin where an old one now ends.
+        changed.sort(key=lambda p: p.end_date is None)
+        for posting in changed:
+            fields = {f: getattr(posting, f) for f in services.POSTING_EDITABLE_FIELDS}
+            services.posting_update(posting=posting, **fields)
+        created = []
+        for posting in (p for p in postings if not p.pk):
+            created.append(
+                services.posting_create(
+                    official=form.instance,
+                    title=posting.title,
+                    start_date=posting.start_date,
+                    end_date=posting.end_date,
+                    org_unit=posting.org_unit,
+                    position=posting.position,
+                    is_primary=posting.is_primary,
+                    basis=posting.basis,
+                )
+            )
+        formset.new_objects = created
+
+
+@admin.register(Posting)
+class PostingAdmin(OfficialNameSearchMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = PostingForm
+    list_display = ("official", "title", "org_unit", "start_date", "end_date", "is_primary")
+    list_filter = ("is_primary", "org_unit__level", "org_unit__sector")
+    search_fields = ("official__code", "title")
+    list_select_related = ("official", "org_unit")
+    autocomplete_fields = ("official", "position", "org_unit")
+    date_hierarchy = "start_date"
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data.get(f) for f in services.POSTING_EDITABLE_FIELDS}
+        if change:
+            services.posting_update(posting=obj, **data)
+        else:
+            created = services.posting_create(official=form.cleaned_data["official"], **data)
+            obj.pk, obj._state.adding = created.pk, False
+
+    def delete_model(self, request, obj):
+        services.posting_delete(posting=obj)
+
+    def delete_queryset(self, request, queryset):
+        for posting in queryset:
+            services.posting_delete(posting=posting)
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(OfficialNameSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("official", "kind", "programme", "qualification", "start_date", "end_date")
+    list_filter = ("kind", "mode")
+    search_fields = ("official__code", "programme", "institution")
+    list_select_related = ("official",)
+    autocomplete_fields = ("official",)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(OfficialNameSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("official", "year", "rating")
+    list_filter = ("year", "rating")
+    search_fields = ("official__code",)
+    list_select_related = ("official",)
+    autocomplete_fields = ("official",)
+
+
+@admin.register(PlanningEntry)
+class PlanningEntryAdmin(OfficialNameSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("official", "position", "term", "status", "approved_on")
+    list_filter = ("term", "status", "position__kind")
+    search_fields = ("official__code", "position__title")
+    list_select_related = ("official", "position", "position__org_unit")
+    autocomplete_fields = ("official", "position")

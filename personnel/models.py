@@ -1,0 +1,479 @@
+"""Personnel records: localities, sectors, units, positions, officials and their postings."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scoping import ScopedQuerySet
+
+from .choices import (
+    EducationLevel,
+    EvaluationRating,
+    Gender,
+    Level,
+    LocalityLevel,
+    ManagementTier,
+    OfficialStatus,
+    PlanningStatus,
+    PoliticalTheory,
+    PositionKind,
+    StateManagement,
+    TrainingKind,
+    TrainingMode,
+)
+from .retirement import retirement_date
+from .text import fold_vietnamese
+from .tree import TreeNode
+
+
+class Locality(TreeNode):
+    """An administrative area (province, district, commune) with its official code."""
+
+    code = models.CharField(_("mã đơn vị hành chính"), max_length=16, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    level = models.CharField(_("cấp"), max_length=16, choices=LocalityLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_active = models.BooleanField(
+        _("còn hiệu lực"),
+        default=True,
+        help_text=_("Bỏ chọn khi đơn vị hành chính đã sáp nhập hoặc giải thể; lịch sử vẫn giữ."),
+    )
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:personnel_locality_change", args=[self.pk])
+
+
+class Sector(models.Model):
+    """A sector or block (ngành, khối): Party, government, police, court, tax…"""
+
+    code = models.CharField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+
+    class Meta:
+        verbose_name = _("ngành, khối")
+        verbose_name_plural = _("ngành, khối")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:personnel_sector_change", args=[self.pk])
+
+
+class OrgUnitQuerySet(ScopedQuerySet):
+    scope_path_lookups = ("path",)
+
+    def subtree_of(self, unit: "OrgUnit"):
+        return self.filter(path__startswith=unit.path)
+
+
+class OrgUnit(TreeNode):
+    """An agency or committee (cơ quan, đơn vị); scope of staff users is a subtree of these."""
+
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    name = models.CharField(_("tên cơ quan, đơn vị"), max_length=255)
+    level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("ngành, khối"), on_delete=models.PROTECT, related_name="units"
+    )
+    locality = models.ForeignKey(
+        Locality,
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text=_("Đơn vị hành chính mà cơ quan này phụ trách hoặc đặt trụ sở."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:personnel_orgunit_change", args=[self.pk])
+
+
+class PositionQuerySet(ScopedQuerySet):
+    scope_path_lookups = ("org_unit__path",)
+
+
+class Position(models.Model):
+    """A post in a unit (chức vụ, chức danh), e.g. Bí thư Huyện ủy."""
+
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("cơ quan, đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    title = models.CharField(_("chức danh"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=16, choices=PositionKind.choices)
+    is_key = models.BooleanField(_("chức danh chủ chốt"), default=False)
+    requires_non_local = models.BooleanField(
+        _("bố trí không phải người địa phương"),
+        default=False,
+        help_text=_("Chức danh phải do cán bộ không phải người địa phương đảm nhiệm."),
+    )
+    management_tier = models.CharField(
+        _("diện quản lý"),
+        max_length=32,
+        choices=ManagementTier.choices,
+        default=ManagementTier.UNIT,
+    )
+    allowance = models.DecimalField(
+        _("hệ số phụ cấp chức vụ"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    display_order = models.PositiveSmallIntegerField(_("thứ tự hiển thị"), default=100)
+    is_active = models.BooleanField(_("đang sử dụng"), default=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chức vụ, chức danh")
+        verbose_name_plural = _("chức vụ, chức danh")
+        ordering = ["org_unit_id", "display_order", "title", "id"]
+
+    def __str__(self):
+        return f"{self.title} – {self.org_unit.name}" if self.org_unit_id else self.title
+
+    def get_absolute_url(self):
+        return reverse("admin:personnel_position_change", args=[self.pk])
+
+
+class OfficialQuerySet(ScopedQuerySet):
+    scope_path_lookups = ("current_unit__path",)
+
+    def search(self, text: str):
+        """Diacritics-insensitive name search; also matches the record code exactly."""
+        key = fold_vietnamese(text)
+        if not key:
+            return self
+        return self.filter(Q(search_key__contains=key) | Q(code__iexact=text.strip()))
+
+
+class Official(models.Model):
+    """A person whose record is kept (cán bộ, công chức, viên chức): form 2C profile fields."""
+
+    code = models.CharField(_("số hiệu hồ sơ"), max_length=32, unique=True)
+    full_name = models.CharField(_("họ và tên khai sinh"), max_length=150)
+    other_names = models.CharField(_("tên gọi khác"), max_length=150, blank=True)
+    search_key = models.CharField(max_length=300, db_index=True, editable=False, default="")
+    gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices)
+    date_of_birth = models.DateField(_("ngày sinh"))
+    birthplace = models.ForeignKey(
+        Locality,
+        verbose_name=_("nơi sinh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hometown = models.ForeignKey(
+        Locality,
+        verbose_name=_("quê quán"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ethnicity = models.CharField(_("dân tộc"), max_length=50, default="Kinh")
+    religion = models.CharField(_("tôn giáo"), max_length=50, default="Không")
+    party_joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    party_confirmed_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    education_level = models.CharField(
+        _("trình độ chuyên môn"), max_length=16, choices=EducationLevel.choices
+    )
+    major = models.CharField(_("chuyên ngành"), max_length=200, blank=True)
+    political_theory = models.CharField(
+        _("lý luận chính trị"),
+        max_length=16,
+        choices=PoliticalTheory.choices,
+        default=PoliticalTheory.NONE,
+    )
+    state_management = models.CharField(
+        _("quản lý nhà nước"),
+        max_length=16,
+        choices=StateManagement.choices,
+        default=StateManagement.NONE,
+    )
+    management_tier = models.CharField(
+        _("diện quản lý"),
+        max_length=32,
+        choices=ManagementTier.choices,
+        default=ManagementTier.UNIT,
+    )
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=16,
+        choices=OfficialStatus.choices,
+        default=OfficialStatus.ACTIVE,
+    )
+    current_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("đơn vị hiện tại"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="current_officials",
+        help_text=_(
+            "Đơn vị của vị trí công tác chính gần nhất; cập nhật khi ghi quá trình công tác."
+        ),
+    )
+    current_posting = models.ForeignKey(
+        "Posting",
+        verbose_name=_("vị trí công tác hiện tại"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    objects = OfficialQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
+        ordering = ["search_key", "id"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.search_key = fold_vietnamese(f"{self.full_name} {self.other_names}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "other_names"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:personnel_official_change", args=[self.pk])
+
+    @property
+    def retirement_date(self):
+        if not self.date_of_birth or not self.gender:
+            return None
+        return retirement_date(self.date_of_birth, self.gender)
+
+
+class PostingQuerySet(ScopedQuerySet):
+    scope_path_lookups = ("org_unit__path", "official__current_unit__path")
+
+    def primary(self):
+        return self.filter(is_primary=True)
+
+    def active_on(self, day):
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+
+
+class Posting(models.Model):
+    """Who held which position or worked in which unit, from – to (quá trình công tác).
+
+    ``end_date`` is the last day of the posting (null while current). No two primary
+    postings of one official overlap: the ``posting_*`` services check it and, on
+    PostgreSQL, the exclusion constraint ``posting_primary_no_overlap`` enforces it.
+    """
+
+    official = models.ForeignKey(
+        Official, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="postings"
+    )
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("chức vụ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="postings",
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("cơ quan, đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="postings",
+    )
+    title = models.CharField(_("chức danh, công việc"), max_length=255)
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(
+        _("đến ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày cuối cùng; để trống nếu đang đảm nhiệm."),
+    )
+    is_primary = models.BooleanField(
+        _("công tác chính"),
+        default=True,
+        help_text=_("Bỏ chọn cho chức vụ kiêm nhiệm."),
+    )
+    basis = models.CharField(
+        _("căn cứ"), max_length=255, blank=True, help_text=_("Số, ký hiệu quyết định.")
+    )
+
+    objects = PostingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quá trình công tác")
+        verbose_name_plural = _("quá trình công tác")
+        ordering = ["official_id", "-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="posting_end_after_start",
+                violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["official", "start_date"], name="posting_official_start"),
+            models.Index(fields=["position", "start_date"], name="posting_position_start"),
+        ]
+
+    def __str__(self):
+        end = self.end_date.strftime("%d/%m/%Y") if self.end_date else _("nay")
+        return f"{self.title} ({self.start_date:%d/%m/%Y} – {end})"
+
+
+class OfficialScopedQuerySet(ScopedQuerySet):
+    scope_path_lookups = ("official__current_unit__path",)
+
+
+class TrainingRecord(models.Model):
+    """A course or degree (đào tạo, bồi dưỡng)."""
+
+    official = models.ForeignKey(
+        Official, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="trainings"
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=TrainingKind.choices)
+    programme = models.CharField(_("chuyên ngành, chương trình"), max_length=255)
+    qualification = models.CharField(_("văn bằng, chứng chỉ"), max_length=150, blank=True)
+    institution = models.CharField(_("cơ sở đào tạo"), max_length=255, blank=True)
+    mode = models.CharField(
+        _("hình thức"), max_length=16, choices=TrainingMode.choices, default=TrainingMode.FULL_TIME
+    )
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = OfficialScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đào tạo, bồi dưỡng")
+        verbose_name_plural = _("đào tạo, bồi dưỡng")
+        ordering = ["official_id", "-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="training_end_after_start",
+                violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.programme}"
+
+
+class Evaluation(models.Model):
+    """Yearly rating of an official (đánh giá, xếp loại)."""
+
+    official = models.ForeignKey(
+        Official, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    rating = models.CharField(_("xếp loại"), max_length=16, choices=EvaluationRating.choices)
+    note = models.TextField(_("nhận xét"), blank=True)
+
+    objects = OfficialScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đánh giá, xếp loại")
+        verbose_name_plural = _("đánh giá, xếp loại")
+        ordering = ["official_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "year"],
+                name="evaluation_one_per_year",
+                violation_error_message=_("Cán bộ đã có kết quả đánh giá của năm này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.get_rating_display()}"
+
+
+term_validator = RegexValidator(r"^\d{4}-\d{4}$", _("Nhiệm kỳ ghi theo dạng 2025-2030."))
+
+
+class PlanningEntry(models.Model):
+    """A cadre planned for a position for a term (quy hoạch cán bộ)."""
+
+    official = models.ForeignKey(
+        Official, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="planning"
+    )
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("chức danh quy hoạch"),
+        on_delete=models.PROTECT,
+        related_name="planning",
+    )
+    term = models.CharField(_("nhiệm kỳ"), max_length=9, validators=[term_validator])
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=PlanningStatus.choices,
+        default=PlanningStatus.ACTIVE,
+    )
+    approved_on = models.DateField(_("ngày phê duyệt"), null=True, blank=True)
+    basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    objects = OfficialScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quy hoạch")
+        verbose_name_plural = _("quy hoạch")
+        ordering = ["-term", "position_id", "official_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "position", "term"],
+                name="planning_once_per_position_term",
+                violation_error_message=_(
+                    "Cán bộ đã có trong quy hoạch chức danh này của nhiệm kỳ."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.official} → {self.position} ({self.term})"

@@ -1,0 +1,19 @@
+"""Vietnamese text helpers."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold_vietnamese(text: str) -> str:
+    """Lower-case ``text`` without diacritics ("Nguyễn Văn Đặng" -> "nguyen van dang").
+
+    Used for the name search key, so a search typed without accents finds the
+    accented name. đ/Đ are letters of their own, not a d with a mark, so they are
+    mapped explicitly.
+    """
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip().lower()

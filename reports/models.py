@@ -1,0 +1,1 @@
+"""Report runs and subscriptions."""

@@ -1,0 +1,1 @@
+"""Rotation workflow models: decisions, movements, consultations, reviews."""
