@@ -99,8 +99,13 @@ class OrgUnit(TreeNode):
         Locality,
         verbose_name=_("địa bàn"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="units",
-        help_text=_("Đơn vị hành chính mà cơ quan này phụ trách hoặc đặt trụ sở."),
+        help_text=_(
+            "Đơn vị hành chính mà cơ quan này phụ trách hoặc đặt trụ sở; "
+            "để trống với cơ quan Trung ương."
+        ),
     )
     parent = models.ForeignKey(
         "self",
@@ -109,6 +114,20 @@ class OrgUnit(TreeNode):
         null=True,
         blank=True,
         related_name="children",
+    )
+    email = models.EmailField(
+        _("thư điện tử"),
+        blank=True,
+        help_text=_("Địa chỉ nhận thông báo trao đổi ý kiến về cán bộ và quyết định."),
+    )
+    requires_consultation_answers = models.BooleanField(
+        _("chỉ ban hành khi đã có đủ ý kiến"),
+        default=False,
+        help_text=_(
+            "Khi chọn, quyết định do cơ quan này ban hành không được phê duyệt nếu nơi đi, "
+            "nơi đến hoặc cấp ủy địa phương chưa trả lời; khi không chọn, hệ thống chỉ "
+            "cảnh báo và ghi nhận là “sự đã rồi”."
+        ),
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 

@@ -44,3 +44,24 @@ def official_list(*, user) -> QuerySet[Official]:
     return Official.objects.for_user(user).select_related(
         "current_unit", "current_posting", "hometown"
     )
+
+
+def continuous_tenure_start(*, official_id: int, position_id: int, on: dt.date) -> dt.date | None:
+    """When the official began holding ``position_id`` without a break up to ``on``, or None.
+
+    Consecutive postings at the same position (one ending the day before the next
+    begins, e.g. an appointment and its reappointment) count as one tenure.
+    """
+    postings = list(
+        Posting.objects.filter(
+            official_id=official_id, position_id=position_id, start_date__lte=on
+        ).order_by("-start_date")
+    )
+    if not postings or (postings[0].end_date is not None and postings[0].end_date < on):
+        return None
+    start = postings[0].start_date
+    for earlier in postings[1:]:
+        if earlier.end_date is None or earlier.end_date < start - dt.timedelta(days=1):
+            break
+        start = earlier.start_date
+    return start

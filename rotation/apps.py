@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class RotationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "rotation"
     verbose_name = _("Luân chuyển, điều động")
+
+    def ready(self):
+        from config.schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="ensure_schedules")

@@ -4,6 +4,13 @@ from django.db import connection
 from tests.factories import UserFactory
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing with the production hasher costs ~0.3 s a user; tests need no strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
@@ -19,3 +26,14 @@ def postgres_only():
     return pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"
     )
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Tasks run inline unless a test starts a real worker."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False

@@ -1,0 +1,32 @@
+"""Periodic tasks, declared in one place.
+
+They are created in django-celery-beat's tables after migrations if missing;
+administrators then edit or disable them in Django admin (an edit is never
+overwritten).
+"""
+
+SCHEDULES = [
+    {
+        "name": "Thi hành quyết định đến hạn và cảnh báo hằng ngày",
+        "task": "rotation.tasks.apply_due_movements",
+        "crontab": {"minute": "15", "hour": "1"},
+        "description": "Thi hành các lượt điều chuyển đã đến ngày hiệu lực; cảnh báo sắp hết hạn, "
+        "quá hạn, thiếu đánh giá, giữ chức vụ quá hai nhiệm kỳ.",
+    },
+]
+
+
+def ensure_schedules(**kwargs) -> None:
+    from django.conf import settings
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    for entry in SCHEDULES:
+        if PeriodicTask.objects.filter(name=entry["name"]).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            **{"day_of_week": "*", "day_of_month": "*", "month_of_year": "*", **entry["crontab"]},
+            timezone=settings.TIME_ZONE,
+        )
+        PeriodicTask.objects.create(
+            name=entry["name"], task=entry["task"], crontab=crontab, description=entry["description"]
+        )

@@ -1,0 +1,399 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_mixins import ScopedAdminMixin, ScopedForeignKeyMixin
+
+from . import services
+from .choices import DecisionStatus
+from .models import Alert, Consultation, Decision, Movement, RotationReview
+
+
+def findings_html(movement) -> str:
+    if not movement or not movement.findings:
+        return "—"
+    return format_html(
+        "<ul style='margin:0;padding-left:1em'>{}</ul>",
+        format_html_join("", "<li>⚠ {}</li>", ((f["message"],) for f in movement.findings)),
+    )
+
+
+class MovementForm(forms.ModelForm):
+    class Meta:
+        model = Movement
+        fields = [
+            "official",
+            "kind",
+            "from_posting",
+            "origin_position",
+            "to_position",
+            "effective_on",
+            "term_months",
+            "serves_non_local_or_term_limit",
+            "note",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not self.instance.decision_id:
+            return data
+        candidate = self.instance
+        for name, value in data.items():
+            setattr(candidate, name, value)
+        try:
+            services.movement_validate(candidate)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+        return data
+
+
+class MovementInline(ScopedForeignKeyMixin, admin.StackedInline):
+    model = Movement
+    form = MovementForm
+    extra = 0
+    autocomplete_fields = ("official", "to_position", "origin_position", "from_posting")
+    fields = (
+        ("official", "kind"),
+        ("from_posting", "origin_position"),
+        ("to_position", "effective_on", "term_months"),
+        "serves_non_local_or_term_limit",
+        "note",
+        ("direction", "expected_end_on", "applied_at"),
+        "findings_display",
+    )
+    readonly_fields = ("direction", "expected_end_on", "applied_at", "findings_display")
+
+    @admin.display(description=_lazy("kết quả kiểm tra quy định"))
+    def findings_display(self, obj):
+        return findings_html(obj)
+
+    def _draft(self, obj):
+        return obj is None or obj.status == DecisionStatus.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+class ConsultationInline(admin.TabularInline):
+    model = Consultation
+    extra = 0
+    fields = (
+        "role",
+        "org_unit",
+        "requested_on",
+        "notified_at",
+        "answered_on",
+        "opinion",
+        "opinion_text",
+    )
+    readonly_fields = ("role", "org_unit", "requested_on", "notified_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        consulting = obj is not None and obj.status == DecisionStatus.CONSULTING
+        return consulting and super().has_change_permission(request, obj)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_lazy("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(Decision)
+class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = (
+        "number",
+        "title",
+        "issued_by",
+        "signed_on",
+        "status",
+        "movement_count",
+        "is_fait_accompli",
+    )
+    list_filter = ("status", "is_fait_accompli", "issued_by__level", "signed_on")
+    search_fields = ("number", "title")
+    list_select_related = ("issued_by",)
+    autocomplete_fields = ("issued_by",)
+    date_hierarchy = "signed_on"
+    inlines = (MovementInline, ConsultationInline)
+    fields = (
+        "number",
+        "issued_by",
+        "title",
+        "signed_on",
+        "note",
+        "status",
+        "is_fait_accompli",
+        "cancel_reason",
+    )
+    readonly_fields = ("status", "is_fait_accompli", "cancel_reason")
+    actions = ("request_consultations", "approve", "apply_due", "cancel")
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_movements=Count("movements", distinct=True))
+
+    @admin.display(description=_lazy("số cán bộ"), ordering="n_movements")
+    def movement_count(self, obj):
+        return obj.n_movements
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status not in (DecisionStatus.DRAFT, DecisionStatus.CONSULTING):
+            return self.fields
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        created = services.decision_create(
+            number=obj.number,
+            issued_by=obj.issued_by,
+            title=obj.title,
+            signed_on=obj.signed_on,
+            note=obj.note,
+            created_by=request.user,
+        )
+        obj.pk, obj._state.adding = created.pk, False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Movement:
+            return self._save_movements(request, form.instance, formset)
+        if formset.model is Consultation:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and inline_form.cleaned_data.get("opinion"):
+                    data = inline_form.cleaned_data
+                    services.consultation_answer(
+                        consultation=inline_form.instance,
+                        opinion=data["opinion"],
+                        opinion_text=data.get("opinion_text", ""),
+                        answered_on=data.get("answered_on"),
+                        by=request.user,
+                    )
+            return None
+        return super().save_formset(request, form, formset, change)
+
+    def _save_movements(self, request, decision, formset):
+        formset.save(commit=False)
+        for movement in formset.deleted_objects:
+            services.movement_remove(movement=movement, by=request.user)
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or inline_form in formset.deleted_forms:
+                continue
+            data = {
+                k: v
+                for k, v in inline_form.cleaned_data.items()
+                if k in services.MOVEMENT_EDITABLE_FIELDS
+            }
+            if inline_form.instance.pk:
+                services.movement_update(movement=inline_form.instance, by=request.user, **data)
+            else:
+                services.movement_add(
+                    decision=decision,
+                    official=inline_form.cleaned_data["official"],
+                    by=request.user,
+                    **data,
+                )
+
+    def _run(self, request, queryset, action, done_message):
+        done = 0
+        for decision in queryset:
+            try:
+                action(decision)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                text = "; ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{decision.number}: {text}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_lazy("Gửi xin ý kiến nơi đi, nơi đến, cấp ủy địa phương"))
+    def request_consultations(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda d: services.decision_request_consultations(decision=d, by=request.user),
+            _("Đã gửi xin ý kiến cho %(n)d quyết định."),
+        )
+
+    @admin.action(description=_lazy("Ban hành (phê duyệt)"))
+    def approve(self, request, queryset):
+        def approve_one(decision):
+            services.decision_approve(decision=decision, by=request.user)
+            decision.refresh_from_db()
+            if decision.is_fait_accompli:
+                self.message_user(
+                    request,
+                    _("%(number)s được ban hành khi chưa có đủ ý kiến: ghi nhận là “sự đã rồi”.")
+                    % {"number": decision.number},
+                    messages.WARNING,
+                )
+
+        self._run(request, queryset, approve_one, _("Đã ban hành %(n)d quyết định."))
+
+    @admin.action(description=_lazy("Thi hành các lượt đã đến ngày hiệu lực"))
+    def apply_due(self, request, queryset):
+        today = timezone.localdate()
+        applied = 0
+        for decision in queryset:
+            for movement in decision.movements.filter(
+                applied_at__isnull=True, effective_on__lte=today
+            ):
+                try:
+                    services.movement_apply(movement=movement, today=today)
+                    applied += 1
+                except ValidationError as error:
+                    self.message_user(
+                        request,
+                        f"{decision.number} – {movement.official.full_name}: {'; '.join(error.messages)}",
+                        messages.ERROR,
+                    )
+        self.message_user(
+            request, _("Đã thi hành %(n)d lượt điều chuyển.") % {"n": applied}, messages.INFO
+        )
+
+    @admin.action(description=_lazy("Hủy quyết định"))
+    def cancel(self, request, queryset):
+        form = CancelForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._run(
+                request,
+                queryset,
+                lambda d: services.decision_cancel(decision=d, reason=reason, by=request.user),
+                _("Đã hủy %(n)d quyết định."),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hủy quyết định"),
+            "queryset": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/rotation/decision/cancel.html", context)
+
+
+@admin.register(Movement)
+class MovementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = (
+        "official",
+        "kind",
+        "decision",
+        "to_position",
+        "effective_on",
+        "direction",
+        "applied_at",
+        "outcome",
+    )
+    list_filter = ("kind", "direction", "decision__status", "outcome")
+    search_fields = ("official__search_key", "official__code", "decision__number")
+    list_select_related = ("official", "decision", "to_position", "to_position__org_unit")
+    autocomplete_fields = ("official", "to_position", "origin_position", "from_posting")
+    readonly_fields = (
+        "direction",
+        "expected_end_on",
+        "applied_at",
+        "new_posting",
+        "ended_on",
+        "findings_display",
+    )
+    show_full_result_count = False
+
+    @admin.display(description=_lazy("kết quả kiểm tra quy định"))
+    def findings_display(self, obj):
+        return findings_html(obj)
+
+    def has_add_permission(self, request):
+        return False  # movements are added on their decision
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = (
+        "decision",
+        "role",
+        "org_unit",
+        "requested_on",
+        "notified_at",
+        "answered_on",
+        "opinion",
+    )
+    list_filter = ("role", "opinion", "decision__status")
+    search_fields = ("decision__number", "org_unit__name")
+    list_select_related = ("decision", "org_unit")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+
+@admin.register(RotationReview)
+class RotationReviewAdmin(admin.ModelAdmin):
+    list_display = ("movement", "period", "year", "rating", "recorded_at")
+    list_filter = ("period", "year", "rating")
+    autocomplete_fields = ("movement",)
+    list_select_related = ("movement__official", "movement__to_position")
+    fields = ("movement", "period", "year", "rating", "text")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.filter(movement__in=Movement.objects.for_user(request.user))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        created = services.review_record(
+            movement=obj.movement,
+            period=obj.period,
+            year=obj.year,
+            rating=obj.rating,
+            text=obj.text,
+            by=request.user,
+        )
+        obj.pk, obj._state.adding = created.pk, False
+
+
+@admin.register(Alert)
+class AlertAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("raised_on", "kind", "official", "message", "resolved_at")
+    list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter), "raised_on")
+    search_fields = ("official__search_key", "message")
+    list_select_related = ("official",)
+    readonly_fields = ("kind", "official", "movement", "message", "raised_on", "resolved_at")
+    actions = ("resolve",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_lazy("Đánh dấu đã xử lý"))
+    def resolve(self, request, queryset):
+        n = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(request, _("Đã đánh dấu %(n)d cảnh báo là đã xử lý.") % {"n": n})

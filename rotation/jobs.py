@@ -1,0 +1,227 @@
+"""The daily job: apply movements whose effective date has come, then raise alerts.
+
+Alerts are keyed (``Alert.key`` is unique), so running the job twice raises each
+alert once.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from personnel.choices import PositionKind
+from personnel.models import Official, Posting
+
+from . import rules, services
+from .choices import AlertKind, DecisionStatus, ReviewPeriod
+from .models import Alert, Movement, RotationReview
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class JobResult:
+    applied: int = 0
+    failed: int = 0
+    alerts: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    kind: str
+    key: str
+    official_id: int
+    message: str
+    movement_id: int | None = None
+
+
+def _d(day: dt.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def apply_due_movements(today: dt.date | None = None) -> JobResult:
+    today = today or timezone.localdate()
+    result = JobResult()
+    due = Movement.objects.filter(
+        decision__status=DecisionStatus.APPROVED, applied_at__isnull=True, effective_on__lte=today
+    ).order_by("effective_on", "id")
+    failures = []
+    for movement in due:
+        try:
+            services.movement_apply(movement=movement, today=today)
+            result.applied += 1
+        except ValidationError as error:
+            result.failed += 1
+            failures.append(_failure_alert(movement, error))
+            logger.warning("movement %s not applied: %s", movement.pk, error)
+    result.alerts = raise_alerts(today, extra=failures)
+    return result
+
+
+def _failure_alert(movement: Movement, error: ValidationError) -> NewAlert:
+    reason = "; ".join(error.messages)
+    return NewAlert(
+        AlertKind.APPLY_FAILED,
+        f"apply_failed:{movement.pk}",
+        movement.official_id,
+        _("Không thi hành được lượt điều chuyển theo quyết định %(number)s: %(reason)s")
+        % {"number": movement.decision.number, "reason": reason},
+        movement.pk,
+    )
+
+
+def ending_soon(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
+    horizon = today + dt.timedelta(days=params.ending_soon_days)
+    movements = Movement.objects.serving().filter(
+        expected_end_on__gte=today, expected_end_on__lte=horizon
+    )
+    return [
+        NewAlert(
+            AlertKind.ENDING_SOON,
+            f"ending_soon:{m.pk}:{m.expected_end_on:%Y%m%d}",
+            m.official_id,
+            _("Cán bộ %(name)s hết thời hạn luân chuyển ngày %(on)s.")
+            % {"name": m.official.full_name, "on": _d(m.expected_end_on)},
+            m.pk,
+        )
+        for m in movements.select_related("official")
+    ]
+
+
+def overdue(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
+    movements = Movement.objects.serving().filter(expected_end_on__lt=today)
+    return [
+        NewAlert(
+            AlertKind.OVERDUE,
+            f"overdue:{m.pk}",
+            m.official_id,
+            _(
+                "Cán bộ %(name)s đã hết thời hạn luân chuyển từ %(on)s nhưng chưa có quyết định trở về, bố trí mới hoặc giữ lại."
+            )
+            % {"name": m.official.full_name, "on": _d(m.expected_end_on)},
+            m.pk,
+        )
+        for m in movements.select_related("official")
+    ]
+
+
+def missing_reviews(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
+    """A yearly review is due for each finished year the rotation was in effect on 31 December."""
+    movements = list(
+        Movement.objects.serving()
+        .filter(effective_on__lt=dt.date(today.year, 1, 1))
+        .select_related("official")
+    )
+    done = set(
+        RotationReview.objects.filter(
+            movement__in=movements, period=ReviewPeriod.ANNUAL
+        ).values_list("movement_id", "year")
+    )
+    alerts = []
+    for m in movements:
+        for year in range(m.effective_on.year, today.year):
+            if (m.pk, year) not in done:
+                alerts.append(
+                    NewAlert(
+                        AlertKind.MISSING_REVIEW,
+                        f"missing_review:{m.pk}:{year}",
+                        m.official_id,
+                        _("Chưa có đánh giá năm %(year)d của cán bộ luân chuyển %(name)s.")
+                        % {"year": year, "name": m.official.full_name},
+                        m.pk,
+                    )
+                )
+    return alerts
+
+
+def two_term_limit(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
+    """Officials holding the same head post without a break for the limit (8 years) or more."""
+    postings = Posting.objects.filter(
+        is_primary=True,
+        position__kind=PositionKind.HEAD,
+        official__current_posting__position__kind=PositionKind.HEAD,
+        start_date__lte=today,
+    ).values_list("official_id", "position_id", "position__title", "start_date", "end_date")
+    chains: dict[tuple[int, int], list] = defaultdict(list)
+    titles = {}
+    for official_id, position_id, title, start, end in postings:
+        chains[(official_id, position_id)].append((start, end))
+        titles[position_id] = title
+    limit_start = today - relativedelta(years=params.two_term_years)
+    alerts = []
+    for (official_id, position_id), spans in chains.items():
+        spans.sort(reverse=True)
+        start, end = spans[0]
+        if end is not None and end < today:
+            continue
+        for earlier_start, earlier_end in spans[1:]:
+            if earlier_end is None or earlier_end < start - dt.timedelta(days=1):
+                break
+            start = earlier_start
+        if start <= limit_start:
+            alerts.append((official_id, position_id, start))
+    names = dict(
+        Official.objects.filter(pk__in={a[0] for a in alerts}).values_list("pk", "full_name")
+    )
+    return [
+        NewAlert(
+            AlertKind.TWO_TERM,
+            f"two_term:{official_id}:{position_id}:{start:%Y%m%d}",
+            official_id,
+            _(
+                "Cán bộ %(name)s giữ chức vụ “%(title)s” liên tục từ %(since)s, đã đủ %(years)d năm: cần xem xét luân chuyển."
+            )
+            % {
+                "name": names[official_id],
+                "title": titles[position_id],
+                "since": _d(start),
+                "years": params.two_term_years,
+            },
+        )
+        for official_id, position_id, start in alerts
+    ]
+
+
+ALERT_SOURCES = [ending_soon, overdue, missing_reviews, two_term_limit]
+COMPUTED_KINDS = [AlertKind.ENDING_SOON, AlertKind.OVERDUE, AlertKind.MISSING_REVIEW, AlertKind.TWO_TERM]
+
+
+def raise_alerts(today: dt.date, extra: list[NewAlert] = ()) -> dict:
+    """Store the alerts not raised before; returns the count of new ones by kind."""
+    params = rules.parameters()
+    candidates = [*extra, *(a for source in ALERT_SOURCES for a in source(today, params))]
+    existing = set(
+        Alert.objects.filter(key__in=[a.key for a in candidates]).values_list("key", flat=True)
+    )
+    new = {a.key: a for a in candidates if a.key not in existing}
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                kind=a.kind,
+                key=a.key,
+                official_id=a.official_id,
+                movement_id=a.movement_id,
+                message=a.message,
+                raised_on=today,
+            )
+            for a in new.values()
+        ],
+        ignore_conflicts=True,
+    )
+    # What no longer holds (a review recorded, a rotation ended) is resolved.
+    Alert.objects.open().filter(kind__in=COMPUTED_KINDS).exclude(
+        key__in=[a.key for a in candidates]
+    ).update(resolved_at=timezone.now())
+    counts: dict[str, int] = defaultdict(int)
+    for a in new.values():
+        counts[a.kind] += 1
+    return dict(counts)

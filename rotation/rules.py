@@ -1,0 +1,249 @@
+"""Regulation checks on a movement (DOMAIN.md rules 2–6).
+
+Each rule is a small named function taking the movement and the parameters and
+returning findings; their thresholds live in ``RuleParameters`` (overridable by the
+``ROTATION_RULES`` setting), so a new regulation is a small change here. Findings are
+warnings shown where a person decides; they never block by themselves.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from personnel.choices import PlanningStatus, PositionKind
+from personnel.models import Official, OrgUnit, PlanningEntry, Posting
+from personnel.retirement import retirement_date, working_months_left
+from personnel.selectors import continuous_tenure_start
+
+from .choices import MovementKind, Severity
+
+
+@dataclass(frozen=True)
+class RuleParameters:
+    min_working_years: int = 10  # QĐ 65-QĐ/TW: at least 10 years of working life left
+    min_working_years_for_term: int = 5  # one full term, for non-local / two-term moves
+    min_rotation_months: int = 36
+    max_secondment_months: int = 36
+    two_term_years: int = 8
+    ending_soon_days: int = 90
+
+
+def parameters() -> RuleParameters:
+    return RuleParameters(**getattr(settings, "ROTATION_RULES", {}))
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    severity: str = Severity.WARNING
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _d(day: dt.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _years_months(months: int) -> str:
+    years, rest = divmod(months, 12)
+    return _("%(y)d năm %(m)d tháng") % {"y": years, "m": rest}
+
+
+def default_is_local(official: Official, unit: OrgUnit) -> bool:
+    """Local when the hometown or birthplace lies in the locality the unit governs."""
+    if unit.locality_id is None:
+        return False
+    area = unit.locality.path
+    return any(
+        place is not None and place.path.startswith(area)
+        for place in (official.hometown, official.birthplace)
+    )
+
+
+def is_local(official: Official, unit: OrgUnit) -> bool:
+    test = getattr(settings, "ROTATION_LOCAL_TEST", "rotation.rules.default_is_local")
+    return import_string(test)(official, unit)
+
+
+# --- the rules ------------------------------------------------------------------
+
+
+def check_working_life_left(movement, params: RuleParameters) -> list[Finding]:
+    if movement.kind != MovementKind.ROTATION and not movement.serves_non_local_or_term_limit:
+        return []
+    official = movement.official
+    years = (
+        params.min_working_years_for_term
+        if movement.serves_non_local_or_term_limit
+        else params.min_working_years
+    )
+    left = working_months_left(official.date_of_birth, official.gender, movement.effective_on)
+    if left >= years * 12:
+        return []
+    return [
+        Finding(
+            "working_life_left",
+            _(
+                "Tính đến ngày %(on)s, cán bộ còn %(left)s công tác (nghỉ hưu ngày %(retire)s); "
+                "quy định cần còn ít nhất %(years)d năm."
+            )
+            % {
+                "on": _d(movement.effective_on),
+                "left": _years_months(left),
+                "retire": _d(retirement_date(official.date_of_birth, official.gender)),
+                "years": years,
+            },
+        )
+    ]
+
+
+def check_in_planning(movement, params: RuleParameters) -> list[Finding]:
+    if movement.kind != MovementKind.ROTATION:
+        return []
+    year = movement.effective_on.year
+    terms = PlanningEntry.objects.filter(
+        official_id=movement.official_id, status=PlanningStatus.ACTIVE
+    ).values_list("term", flat=True)
+    for term in terms:
+        start, end = (int(part) for part in term.split("-"))
+        if start <= year <= end:
+            return []
+    return [
+        Finding(
+            "not_in_planning",
+            _(
+                "Cán bộ không có trong quy hoạch còn hiệu lực năm %(year)d; luân chuyển là dành cho cán bộ trong quy hoạch."
+            )
+            % {"year": year},
+        )
+    ]
+
+
+def check_rotation_term(movement, params: RuleParameters) -> list[Finding]:
+    if movement.kind != MovementKind.ROTATION:
+        return []
+    if movement.term_months is None:
+        return [Finding("rotation_term_missing", _("Chưa xác định thời hạn luân chuyển."))]
+    if movement.term_months >= params.min_rotation_months:
+        return []
+    return [
+        Finding(
+            "rotation_term_short",
+            _("Thời hạn luân chuyển %(n)d tháng, ít hơn %(min)d tháng theo quy định.")
+            % {"n": movement.term_months, "min": params.min_rotation_months},
+        )
+    ]
+
+
+def check_secondment_term(movement, params: RuleParameters) -> list[Finding]:
+    if movement.kind != MovementKind.SECONDMENT:
+        return []
+    if movement.term_months is not None and movement.term_months <= params.max_secondment_months:
+        return []
+    if movement.term_months is None:
+        return [
+            Finding(
+                "secondment_term_missing",
+                _("Biệt phái phải có thời hạn (tối đa %(max)d tháng).")
+                % {"max": params.max_secondment_months},
+            )
+        ]
+    return [
+        Finding(
+            "secondment_too_long",
+            _("Thời hạn biệt phái %(n)d tháng, vượt quá %(max)d tháng.")
+            % {"n": movement.term_months, "max": params.max_secondment_months},
+        )
+    ]
+
+
+def check_non_local(movement, params: RuleParameters) -> list[Finding]:
+    position = movement.to_position
+    if not position.requires_non_local or not is_local(movement.official, position.org_unit):
+        return []
+    return [
+        Finding(
+            "non_local_required",
+            _(
+                "Chức danh “%(title)s” phải bố trí cán bộ không phải người địa phương, nhưng quê quán hoặc nơi sinh của cán bộ thuộc %(place)s."
+            )
+            % {"title": position.title, "place": position.org_unit.locality},
+        )
+    ]
+
+
+def check_position_vacant(movement, params: RuleParameters) -> list[Finding]:
+    on = movement.effective_on
+    holders = Posting.objects.filter(
+        position_id=movement.to_position_id, is_primary=True, start_date__lte=on
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    holders = holders.exclude(official_id=movement.official_id)
+    if movement.decision_id:
+        # A holder moved out by the same decision leaves the post free.
+        leaving = movement.decision.movements.exclude(pk=movement.pk).filter(
+            from_posting__isnull=False, effective_on__lte=on
+        )
+        holders = holders.exclude(pk__in=leaving.values("from_posting_id"))
+    holder = holders.select_related("official").first()
+    if holder is None:
+        return []
+    return [
+        Finding(
+            "position_held",
+            _("Ngày %(on)s, chức vụ “%(title)s” đang do %(name)s đảm nhiệm (từ %(since)s).")
+            % {
+                "on": _d(on),
+                "title": movement.to_position.title,
+                "name": holder.official.full_name,
+                "since": _d(holder.start_date),
+            },
+        )
+    ]
+
+
+def check_two_term_limit(movement, params: RuleParameters) -> list[Finding]:
+    position = movement.to_position
+    if position.kind != PositionKind.HEAD:
+        return []
+    start = continuous_tenure_start(
+        official_id=movement.official_id,
+        position_id=position.pk,
+        on=movement.effective_on - dt.timedelta(days=1),
+    )
+    if start is None or start + relativedelta(years=params.two_term_years) > movement.effective_on:
+        return []
+    return [
+        Finding(
+            "two_term_limit",
+            _(
+                "Cán bộ đã giữ chức vụ “%(title)s” liên tục từ %(since)s, đủ %(years)d năm (hai nhiệm kỳ); cần xem xét luân chuyển."
+            )
+            % {"title": position.title, "since": _d(start), "years": params.two_term_years},
+        )
+    ]
+
+
+RULES: list[Callable] = [
+    check_working_life_left,
+    check_in_planning,
+    check_rotation_term,
+    check_secondment_term,
+    check_non_local,
+    check_position_vacant,
+    check_two_term_limit,
+]
+
+
+def evaluate(movement, params: RuleParameters | None = None) -> list[Finding]:
+    """Every finding of every rule on ``movement`` (saved or not)."""
+    params = params or parameters()
+    return [finding for rule in RULES for finding in rule(movement, params)]

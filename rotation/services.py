@@ -1,0 +1,453 @@
+"""The only way to change the rotation workflow's state (DOMAIN.md rules 1–9).
+
+Status: draft → consulting → approved, or cancelled. Movements are added while the
+decision is a draft; applying an approved movement closes the official's previous
+posting the day before the effective date and opens the new one, with the
+official's row locked; applying twice changes nothing.
+"""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from personnel import services as personnel_services
+from personnel.models import Official, Position, Posting
+from personnel.selectors import current_primary_posting
+
+from . import rules
+from .choices import (
+    ConsultationOpinion,
+    DecisionStatus,
+    MovementKind,
+    MovementOutcome,
+    ReviewPeriod,
+)
+from .consultations import missing_answers, required_consultations
+from .directions import classify, place_of
+from .models import Consultation, Decision, Movement, RotationReview
+
+
+def _require_role(user, role: str) -> None:
+    """``user`` None means the system itself (the daily job, data loading)."""
+    if user is not None and not user.has_role(role):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def _lock_decision(decision: Decision) -> Decision:
+    return Decision.objects.select_for_update().select_related("issued_by").get(pk=decision.pk)
+
+
+def _require_status(decision: Decision, *allowed: str, action: str) -> None:
+    if decision.status not in allowed:
+        raise ValidationError(
+            _("Không thể %(action)s: quyết định đang ở trạng thái “%(status)s”.")
+            % {"action": action, "status": decision.get_status_display()}
+        )
+
+
+# --- decisions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    number: str,
+    issued_by,
+    title: str,
+    signed_on: dt.date | None = None,
+    note: str = "",
+    created_by=None,
+) -> Decision:
+    _require_role(created_by, Role.OFFICER)
+    number = (number or "").strip()
+    if Decision.objects.filter(issued_by=issued_by, number=number).exists():
+        raise ValidationError({"number": _("Cơ quan này đã có quyết định mang số, ký hiệu này.")})
+    decision = Decision(
+        number=number,
+        issued_by=issued_by,
+        title=(title or "").strip(),
+        signed_on=signed_on,
+        note=note,
+        created_by=created_by,
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_request_consultations(
+    *, decision: Decision, by=None, requested_on: dt.date | None = None
+) -> list[Consultation]:
+    """Ask the sending and receiving sides and the local committee; email them."""
+    _require_role(by, Role.OFFICER)
+    decision = _lock_decision(decision)
+    _require_status(decision, DecisionStatus.DRAFT, action=_("gửi xin ý kiến"))
+    if not decision.movements.exists():
+        raise ValidationError(_("Quyết định chưa có lượt điều chuyển nào."))
+    requested_on = requested_on or timezone.localdate()
+    created = []
+    for required in required_consultations(decision):
+        consultation, made = Consultation.objects.get_or_create(
+            decision=decision,
+            org_unit_id=required.org_unit_id,
+            role=required.role,
+            defaults={"requested_on": requested_on},
+        )
+        if made:
+            created.append(consultation)
+    for movement in decision.movements.all():
+        _refresh_findings(movement)
+    decision.status = DecisionStatus.CONSULTING
+    decision.save(update_fields=["status"])
+    _after_commit_notify("consultations", decision.pk)
+    return created
+
+
+@transaction.atomic
+def consultation_answer(
+    *,
+    consultation: Consultation,
+    opinion: str,
+    opinion_text: str = "",
+    answered_on: dt.date | None = None,
+    by=None,
+) -> Consultation:
+    _require_role(by, Role.OFFICER)
+    consultation = (
+        Consultation.objects.select_for_update().select_related("decision").get(pk=consultation.pk)
+    )
+    _require_status(
+        consultation.decision, DecisionStatus.CONSULTING, action=_("ghi ý kiến trả lời")
+    )
+    if opinion not in ConsultationOpinion.values:
+        raise ValidationError({"opinion": _("Chưa chọn ý kiến.")})
+    answered_on = answered_on or timezone.localdate()
+    if answered_on < consultation.requested_on:
+        raise ValidationError({"answered_on": _("Ngày trả lời không được trước ngày đề nghị.")})
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": _("Ngày trả lời không được sau ngày hôm nay.")})
+    consultation.opinion = opinion
+    consultation.opinion_text = opinion_text
+    consultation.answered_on = answered_on
+    consultation.save(update_fields=["opinion", "opinion_text", "answered_on"])
+    return consultation
+
+
+@transaction.atomic
+def decision_approve(*, decision: Decision, by=None, signed_on: dt.date | None = None) -> Decision:
+    """Approve; refuses when the issuer requires every answer, else records a fait accompli."""
+    _require_role(by, Role.APPROVER)
+    decision = _lock_decision(decision)
+    _require_status(decision, DecisionStatus.DRAFT, DecisionStatus.CONSULTING, action=_("ban hành"))
+    if not decision.movements.exists():
+        raise ValidationError(_("Quyết định chưa có lượt điều chuyển nào."))
+    signed_on = signed_on or decision.signed_on
+    if signed_on is None:
+        raise ValidationError({"signed_on": _("Cần nhập ngày ký trước khi ban hành.")})
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("Ngày ký không được sau ngày hôm nay.")})
+    missing = missing_answers(decision)
+    if missing and decision.issued_by.requires_consultation_answers:
+        raise ValidationError(
+            _(
+                "Chưa thể ban hành: còn %(n)d nơi chưa có ý kiến trả lời, và %(issuer)s "
+                "quy định phải có đủ ý kiến trước khi ban hành."
+            )
+            % {"n": len(missing), "issuer": decision.issued_by}
+        )
+    for movement in decision.movements.all():
+        _refresh_findings(movement)
+    decision.status = DecisionStatus.APPROVED
+    decision.signed_on = signed_on
+    decision.is_fait_accompli = bool(missing)
+    decision.approved_by = by
+    decision.approved_at = timezone.now()
+    decision.save(
+        update_fields=["status", "signed_on", "is_fait_accompli", "approved_by", "approved_at"]
+    )
+    _after_commit_notify("approved", decision.pk)
+    return decision
+
+
+@transaction.atomic
+def decision_cancel(*, decision: Decision, reason: str, by=None) -> Decision:
+    decision = _lock_decision(decision)
+    _require_role(by, Role.APPROVER if decision.status == DecisionStatus.APPROVED else Role.OFFICER)
+    _require_status(
+        decision,
+        DecisionStatus.DRAFT,
+        DecisionStatus.CONSULTING,
+        DecisionStatus.APPROVED,
+        action=_("hủy"),
+    )
+    if not (reason or "").strip():
+        raise ValidationError({"cancel_reason": _("Cần nêu lý do hủy quyết định.")})
+    if decision.movements.filter(applied_at__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "Không thể hủy: đã có lượt điều chuyển được thi hành. Hãy ban hành quyết định khác để điều chỉnh."
+            )
+        )
+    decision.status = DecisionStatus.CANCELLED
+    decision.cancel_reason = reason.strip()
+    decision.cancelled_at = timezone.now()
+    decision.save(update_fields=["status", "cancel_reason", "cancelled_at"])
+    return decision
+
+
+def _after_commit_notify(event: str, decision_id: int) -> None:
+    from .tasks import notify_decision
+
+    transaction.on_commit(lambda: notify_decision.delay(decision_id, event))
+
+
+# --- movements -------------------------------------------------------------------
+
+
+def expected_end(effective_on: dt.date, term_months: int | None) -> dt.date | None:
+    if not term_months:
+        return None
+    return effective_on + relativedelta(months=term_months) - dt.timedelta(days=1)
+
+
+def movement_direction(movement: Movement) -> str:
+    origin = None
+    if movement.from_posting_id:
+        origin = movement.from_posting.org_unit
+    elif movement.origin_position_id:
+        origin = movement.origin_position.org_unit
+    return classify(place_of(origin), place_of(movement.to_position.org_unit))
+
+
+def _refresh_findings(movement: Movement) -> None:
+    movement.findings = [f.as_dict() for f in rules.evaluate(movement)]
+    movement.save(update_fields=["findings"])
+
+
+def movement_validate(movement: Movement) -> None:
+    """Checks that make a movement wrong (not mere rule findings); raises ValidationError."""
+    if not movement.to_position.is_active:
+        raise ValidationError({"to_position": _("Chức vụ nơi đến không còn sử dụng.")})
+    if movement.from_posting_id and movement.from_posting.official_id != movement.official_id:
+        raise ValidationError(
+            {"from_posting": _("Vị trí công tác trước không phải của cán bộ này.")}
+        )
+    if movement.from_posting_id and movement.from_posting.start_date >= movement.effective_on:
+        raise ValidationError(
+            {"effective_on": _("Ngày hiệu lực phải sau ngày bắt đầu vị trí công tác trước.")}
+        )
+    if (
+        movement.kind in (MovementKind.ROTATION, MovementKind.SECONDMENT)
+        and not movement.term_months
+    ):
+        # Still saved (the rule reports it), but a term is what makes it a rotation.
+        pass
+    others = movement.decision.movements.filter(official_id=movement.official_id).exclude(
+        pk=movement.pk
+    )
+    if others.exists():
+        raise ValidationError({"official": _("Cán bộ này đã có trong quyết định.")})
+
+
+MOVEMENT_EDITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "from_posting",
+        "origin_position",
+        "to_position",
+        "effective_on",
+        "term_months",
+        "serves_non_local_or_term_limit",
+        "note",
+    }
+)
+
+_CURRENT = object()
+
+
+@transaction.atomic
+def movement_add(
+    *,
+    decision: Decision,
+    official: Official,
+    kind: str,
+    to_position: Position,
+    effective_on: dt.date,
+    term_months: int | None = None,
+    from_posting: Posting | None | object = _CURRENT,
+    origin_position: Position | None = None,
+    serves_non_local_or_term_limit: bool = False,
+    note: str = "",
+    by=None,
+) -> Movement:
+    """Add one official's leg to a draft decision.
+
+    ``from_posting`` defaults to the primary posting the official holds the day before
+    the effective date; pass None for someone coming from outside the system.
+    """
+    _require_role(by, Role.OFFICER)
+    decision = _lock_decision(decision)
+    _require_status(decision, DecisionStatus.DRAFT, action=_("thêm lượt điều chuyển"))
+    if effective_on is None:
+        raise ValidationError({"effective_on": _("Chưa nhập ngày có hiệu lực.")})
+    if from_posting is _CURRENT:
+        from_posting = current_primary_posting(official.pk, on=effective_on - dt.timedelta(days=1))
+    movement = Movement(
+        decision=decision,
+        official=official,
+        kind=kind,
+        from_posting=from_posting,
+        origin_position=origin_position if from_posting is None else None,
+        to_position=to_position,
+        effective_on=effective_on,
+        term_months=term_months,
+        serves_non_local_or_term_limit=serves_non_local_or_term_limit,
+        note=note,
+    )
+    return _save_movement(movement)
+
+
+def _save_movement(movement: Movement) -> Movement:
+    movement_validate(movement)
+    movement.expected_end_on = expected_end(movement.effective_on, movement.term_months)
+    movement.direction = movement_direction(movement)
+    movement.findings = [f.as_dict() for f in rules.evaluate(movement)]
+    movement.full_clean(exclude=["findings"])
+    movement.save()
+    return movement
+
+
+@transaction.atomic
+def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
+    _require_role(by, Role.OFFICER)
+    unknown = set(changes) - MOVEMENT_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"movement_update got unexpected fields: {sorted(unknown)}")
+    _lock_decision(movement.decision)
+    _require_status(movement.decision, DecisionStatus.DRAFT, action=_("sửa lượt điều chuyển"))
+    for field, value in changes.items():
+        setattr(movement, field, value)
+    return _save_movement(movement)
+
+
+@transaction.atomic
+def movement_remove(*, movement: Movement, by=None) -> None:
+    _require_role(by, Role.OFFICER)
+    _lock_decision(movement.decision)
+    _require_status(movement.decision, DecisionStatus.DRAFT, action=_("xóa lượt điều chuyển"))
+    movement.delete()
+
+
+def _end_serving_rotations(official_id: int, on: dt.date, outcome: str, basis: str) -> None:
+    """A later move ends the rotation being served (return, or a new post)."""
+    serving = Movement.objects.serving().filter(official_id=official_id, effective_on__lt=on)
+    for earlier in serving:
+        earlier.outcome = outcome
+        earlier.ended_on = on - dt.timedelta(days=1)
+        earlier.outcome_basis = basis
+        earlier.save(update_fields=["outcome", "ended_on", "outcome_basis"])
+
+
+@transaction.atomic
+def movement_apply(*, movement: Movement, today: dt.date | None = None) -> Movement:
+    """Close the previous posting the day before the effective date and open the new one."""
+    today = today or timezone.localdate()
+    movement = (
+        Movement.objects.select_for_update(of=("self",))
+        .select_related("decision", "to_position")
+        .get(pk=movement.pk)
+    )
+    if movement.applied_at is not None:
+        return movement
+    if movement.decision.status != DecisionStatus.APPROVED:
+        raise ValidationError(_("Chỉ thi hành lượt điều chuyển của quyết định đã ban hành."))
+    if movement.effective_on > today:
+        raise ValidationError(
+            _("Chưa đến ngày có hiệu lực (%(on)s).")
+            % {"on": movement.effective_on.strftime("%d/%m/%Y")}
+        )
+    Official.objects.select_for_update().get(pk=movement.official_id)
+    day_before = movement.effective_on - dt.timedelta(days=1)
+    if movement.from_posting_id:
+        previous = Posting.objects.get(pk=movement.from_posting_id)
+        if previous.end_date is None or previous.end_date > day_before:
+            personnel_services.posting_close(posting=previous, end_date=day_before)
+    new_posting = personnel_services.posting_create(
+        official=movement.official,
+        position=movement.to_position,
+        title=movement.to_position.title,
+        start_date=movement.effective_on,
+        basis=movement.decision.number,
+    )
+    outcome = (
+        MovementOutcome.RETURNED
+        if movement.kind == MovementKind.RETURN
+        else MovementOutcome.NEW_POST
+    )
+    _end_serving_rotations(
+        movement.official_id, movement.effective_on, outcome, movement.decision.number
+    )
+    movement.applied_at = timezone.now()
+    movement.new_posting = new_posting
+    movement.save(update_fields=["applied_at", "new_posting"])
+    return movement
+
+
+@transaction.atomic
+def movement_end(
+    *, movement: Movement, outcome: str, ended_on: dt.date, basis: str = "", by=None
+) -> Movement:
+    """Record how a rotation ended: return, a new post, or retention at the destination."""
+    _require_role(by, Role.OFFICER)
+    movement = Movement.objects.select_for_update().get(pk=movement.pk)
+    if movement.applied_at is None:
+        raise ValidationError(_("Lượt điều chuyển chưa được thi hành."))
+    if movement.ended_on is not None:
+        raise ValidationError(
+            _("Lượt điều chuyển đã kết thúc ngày %(on)s.")
+            % {"on": movement.ended_on.strftime("%d/%m/%Y")}
+        )
+    if outcome not in MovementOutcome.values:
+        raise ValidationError({"outcome": _("Chưa chọn kết quả sau luân chuyển.")})
+    if ended_on < movement.effective_on:
+        raise ValidationError({"ended_on": _("Ngày kết thúc không được trước ngày có hiệu lực.")})
+    movement.outcome = outcome
+    movement.ended_on = ended_on
+    movement.outcome_basis = basis
+    movement.save(update_fields=["outcome", "ended_on", "outcome_basis"])
+    return movement
+
+
+@transaction.atomic
+def review_record(
+    *, movement: Movement, period: str, year: int, rating: str, text: str = "", by=None
+) -> RotationReview:
+    """The receiving side's yearly or final evaluation of a rotated cadre (rule 8)."""
+    _require_role(by, Role.OFFICER)
+    movement = Movement.objects.get(pk=movement.pk)
+    if movement.applied_at is None:
+        raise ValidationError(_("Chỉ đánh giá cán bộ khi lượt luân chuyển đã được thi hành."))
+    last_year = (movement.ended_on or timezone.localdate()).year
+    if not movement.effective_on.year <= year <= last_year:
+        raise ValidationError(
+            {
+                "year": _("Năm đánh giá phải trong thời gian luân chuyển (%(a)d–%(b)d).")
+                % {"a": movement.effective_on.year, "b": last_year}
+            }
+        )
+    if period not in ReviewPeriod.values:
+        raise ValidationError({"period": _("Chưa chọn kỳ đánh giá.")})
+    if RotationReview.objects.filter(movement=movement, period=period, year=year).exists():
+        raise ValidationError(_("Đã có đánh giá của kỳ này."))
+    review = RotationReview(
+        movement=movement, period=period, year=year, rating=rating, text=text, recorded_by=by
+    )
+    review.full_clean()
+    review.save()
+    return review
