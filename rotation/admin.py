@@ -45,8 +45,9 @@ class MovementForm(forms.ModelForm):
         if self.errors or not self.instance.decision_id:
             return data
         candidate = self.instance
-        for name, value in data.items():
-            setattr(candidate, name, value)
+        for name in self._meta.fields:
+            if name in data:
+                setattr(candidate, name, data[name])
         try:
             services.movement_validate(candidate)
         except ValidationError as error:
@@ -177,6 +178,7 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if formset.model is Movement:
             return self._save_movements(request, form.instance, formset)
         if formset.model is Consultation:
+            formset.save(commit=False)
             for inline_form in formset.forms:
                 if inline_form.has_changed() and inline_form.cleaned_data.get("opinion"):
                     data = inline_form.cleaned_data
