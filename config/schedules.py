@@ -28,5 +28,8 @@ def ensure_schedules(**kwargs) -> None:
             timezone=settings.TIME_ZONE,
         )
         PeriodicTask.objects.create(
-            name=entry["name"], task=entry["task"], crontab=crontab, description=entry["description"]
+            name=entry["name"],
+            task=entry["task"],
+            crontab=crontab,
+            description=entry["description"],
         )

@@ -192,7 +192,12 @@ def two_term_limit(today: dt.date, params: rules.RuleParameters) -> list[NewAler
 
 
 ALERT_SOURCES = [ending_soon, overdue, missing_reviews, two_term_limit]
-COMPUTED_KINDS = [AlertKind.ENDING_SOON, AlertKind.OVERDUE, AlertKind.MISSING_REVIEW, AlertKind.TWO_TERM]
+COMPUTED_KINDS = [
+    AlertKind.ENDING_SOON,
+    AlertKind.OVERDUE,
+    AlertKind.MISSING_REVIEW,
+    AlertKind.TWO_TERM,
+]
 
 
 def raise_alerts(today: dt.date, extra: list[NewAlert] = ()) -> dict:

@@ -1,0 +1,65 @@
+"""The whole demo data set as plain Python objects: pure and deterministic for a seed."""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from .careers import CareerSimulation
+from .geography import (
+    SECTORS,
+    LocalitySpec,
+    PositionSpec,
+    UnitSpec,
+    build_localities,
+    build_positions,
+    build_units,
+)
+from .people import Person, complete_profile, make_people
+from .records import (
+    EvaluationPlan,
+    PlanningPlan,
+    TrainingPlan,
+    add_secondary_postings,
+    evaluations_for,
+    planning_for,
+    trainings_for,
+)
+
+DEFAULT_OFFICIALS = 2000
+
+
+@dataclass
+class DemoPlan:
+    seed: int
+    today: dt.date
+    sectors: list[tuple[str, str]]
+    localities: list[LocalitySpec]
+    units: list[UnitSpec]
+    positions: list[PositionSpec]
+    people: list[Person]
+    trainings: list[TrainingPlan]
+    evaluations: list[EvaluationPlan]
+    planning: list[PlanningPlan]
+
+
+def build_plan(seed: int, today: dt.date, officials: int = DEFAULT_OFFICIALS) -> DemoPlan:
+    """Everything ``seed_demo`` writes, computed without touching the database.
+
+    Uses only ``random.Random(seed)``: the same seed and day give the same plan.
+    """
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    localities = build_localities()
+    units = build_units()
+    positions = build_positions(rng)
+    people = make_people(rng, officials, localities, today)
+    sim = CareerSimulation(rng, people, localities, units, positions, today)
+    sim.run()
+    for person in people:
+        complete_profile(rng, person, sim.positions, sim.units, today)
+    add_secondary_postings(rng, people, sim)
+    trainings = [t for person in people for t in trainings_for(rng, person, today)]
+    evaluations = [e for person in people for e in evaluations_for(rng, person, today)]
+    planning = planning_for(rng, people, sim)
+    return DemoPlan(
+        seed, today, SECTORS, localities, units, positions, people, trainings, evaluations, planning
+    )

@@ -1,0 +1,126 @@
+"""seed_demo: a realistic demo province, written once, consistent with the posting rules."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from personnel.choices import Level, PlanningStatus
+from personnel.demo.plan import build_plan
+from personnel.models import (
+    Evaluation,
+    Locality,
+    Official,
+    OrgUnit,
+    PlanningEntry,
+    Position,
+    Posting,
+    Sector,
+    TrainingRecord,
+)
+
+MODELS = [
+    Sector,
+    Locality,
+    OrgUnit,
+    Position,
+    Official,
+    Posting,
+    TrainingRecord,
+    Evaluation,
+    PlanningEntry,
+    Official.history.model,
+    Posting.history.model,
+]
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model._default_manager.count() for model in MODELS}
+
+
+@pytest.fixture
+def seeded(db):
+    out = StringIO()
+    call_command("seed_demo", "--seed", "7", stdout=out)
+    return out.getvalue()
+
+
+def test_builds_a_province_of_about_two_thousand_officials(seeded):
+    assert "cán bộ" in seeded
+    assert 1800 <= Official.objects.count() <= 2300
+    province = Locality.objects.get(code="42")
+    assert province.children.count() == 13
+    assert OrgUnit.objects.get(code="TU").locality == province
+    assert not OrgUnit.objects.filter(path="").exists()
+    assert not Official.objects.filter(current_unit__isnull=True).exists()
+    assert not Official.objects.filter(current_posting__isnull=True).exists()
+    assert Official.objects.exclude(birthplace__path__startswith=province.path).exists()
+    assert Official.objects.filter(search_key="").count() == 0
+    for level in (Level.PROVINCE, Level.DISTRICT):
+        assert Position.objects.filter(requires_non_local=True, org_unit__level=level).exists()
+    # Every official has an initial history row, so the admin history page is not empty.
+    assert Official.history.count() == Official.objects.count()
+    assert Posting.history.count() == Posting.objects.count()
+
+
+def test_postings_keep_the_posting_rules(seeded):
+    by_official = defaultdict(list)
+    by_position = defaultdict(list)
+    for start, end, official_id, position_id in Posting.objects.filter(is_primary=True).values_list(
+        "start_date", "end_date", "official_id", "position_id"
+    ):
+        by_official[official_id].append((start, end))
+        if position_id is not None:
+            by_position[position_id].append((start, end))
+    assert not Posting.objects.filter(
+        end_date__isnull=False, end_date__lte=F("start_date")
+    ).exists()
+    for spans in (*by_official.values(), *by_position.values()):
+        spans.sort()
+        for (_start, end), (next_start, _next_end) in zip(spans, spans[1:], strict=False):
+            assert end is not None and end < next_start  # no overlap, one holder at a time
+    # Primary postings of an official are contiguous: each ends the day before the next.
+    for spans in by_official.values():
+        for (_start, end), (next_start, _next_end) in zip(spans, spans[1:], strict=False):
+            assert next_start - end == dt.timedelta(days=1)
+    assert Posting.objects.filter(is_primary=False).exists()
+
+
+def test_planning_limits(seeded):
+    active = Counter(
+        PlanningEntry.objects.filter(status=PlanningStatus.ACTIVE).values_list(
+            "position_id", "term"
+        )
+    )
+    assert active and max(active.values()) <= 3
+    per_position = Counter(PlanningEntry.objects.values_list("position_id", "term"))
+    assert max(per_position.values()) <= 3
+    per_official = Counter(PlanningEntry.objects.values_list("official_id", "term"))
+    assert max(per_official.values()) <= 3
+    assert {"2020-2025", "2025-2030"} <= set(PlanningEntry.objects.values_list("term", flat=True))
+
+
+def test_second_run_changes_nothing(seeded):
+    before = _counts()
+    out = StringIO()
+    call_command("seed_demo", "--seed", "8", stdout=out)
+    assert "Dữ liệu mẫu đã có" in out.getvalue()
+    assert _counts() == before
+
+
+def test_plan_is_deterministic_for_a_seed():
+    today = dt.date(2026, 1, 15)
+    first, again, other = build_plan(7, today), build_plan(7, today), build_plan(8, today)
+    names = [person.full_name for person in first.people[:20]]
+    assert names == [person.full_name for person in again.people[:20]]
+    assert names != [person.full_name for person in other.people[:20]]
+
+    def postings(plan):
+        return [
+            (p.person, p.unit, p.position, p.start, p.end) for x in plan.people for p in x.postings
+        ]
+
+    assert postings(first) == postings(again)
