@@ -5,6 +5,7 @@ transport under ``var/``; ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQ
 and Redis.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -15,6 +16,8 @@ VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
+# matplotlib (server-side charts) keeps its font cache here instead of the home folder.
+os.environ.setdefault("MPLCONFIGDIR", str(VAR_DIR / "matplotlib"))
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -143,13 +146,14 @@ if REDIS_URL:
 else:
     # Server-less broker: messages are files under var/celery.
     _celery_dir = VAR_DIR / "celery"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_celery_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_dir / "out"),
         "data_folder_out": str(_celery_dir / "out"),
         "data_folder_processed": str(_celery_dir / "processed"),
+        "control_folder": str(_celery_dir / "control"),
     }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
@@ -172,6 +176,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# Domain -------------------------------------------------------------------
+# Party congress terms (nhiệm kỳ): name, first day, last day. Reports "from the start
+# of the term" begin on the first day of the term containing their end date.
+TERMS = [
+    ("2015-2020", "2015-10-01", "2020-09-30"),
+    ("2020-2025", "2020-10-01", "2025-09-30"),
+    ("2025-2030", "2025-10-01", "2030-09-30"),
+]
+
+# Regulation checks (rotation/rules.py): thresholds overriding RuleParameters' defaults,
+# e.g. {"min_rotation_months": 36, "two_term_years": 8}.
+ROTATION_RULES: dict = {}
+# Who counts as "local" for posts requiring a non-local holder (DOMAIN.md rule 6).
+ROTATION_LOCAL_TEST = "rotation.rules.default_is_local"
+# Sector code of the territorial Party committees consulted on a decision (rule 7).
+LOCAL_COMMITTEE_SECTOR_CODE = "party"
+
 # Demo ---------------------------------------------------------------------
 DEMO_ADMIN_USERNAME = env.str("DEMO_ADMIN_USERNAME", default="admin")
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="luanchuyen-demo")
+DEMO_ADMIN_EMAIL = env.str("DEMO_ADMIN_EMAIL", default="admin@localhost")

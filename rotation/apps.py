@@ -10,5 +10,9 @@ class RotationConfig(AppConfig):
 
     def ready(self):
         from config.schedules import ensure_schedules
+        from personnel.signals import demo_seeded
+
+        from .demo import on_demo_seeded
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="ensure_schedules")
+        demo_seeded.connect(on_demo_seeded, dispatch_uid="rotation_demo")

@@ -9,16 +9,14 @@ import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from personnel.choices import PositionKind
-from personnel.models import Official, Posting
 
-from . import rules, services
+from . import rules, selectors, services
 from .choices import AlertKind, DecisionStatus, ReviewPeriod
 from .models import Alert, Movement, RotationReview
 
@@ -145,49 +143,26 @@ def missing_reviews(today: dt.date, params: rules.RuleParameters) -> list[NewAle
 
 def two_term_limit(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
     """Officials holding the same head post without a break for the limit (8 years) or more."""
-    postings = Posting.objects.filter(
-        is_primary=True,
-        position__kind=PositionKind.HEAD,
-        official__current_posting__position__kind=PositionKind.HEAD,
-        start_date__lte=today,
-    ).values_list("official_id", "position_id", "position__title", "start_date", "end_date")
-    chains: dict[tuple[int, int], list] = defaultdict(list)
-    titles = {}
-    for official_id, position_id, title, start, end in postings:
-        chains[(official_id, position_id)].append((start, end))
-        titles[position_id] = title
-    limit_start = today - relativedelta(years=params.two_term_years)
-    alerts = []
-    for (official_id, position_id), spans in chains.items():
-        spans.sort(reverse=True)
-        start, end = spans[0]
-        if end is not None and end < today:
-            continue
-        for earlier_start, earlier_end in spans[1:]:
-            if earlier_end is None or earlier_end < start - dt.timedelta(days=1):
-                break
-            start = earlier_start
-        if start <= limit_start:
-            alerts.append((official_id, position_id, start))
-    names = dict(
-        Official.objects.filter(pk__in={a[0] for a in alerts}).values_list("pk", "full_name")
+    tenures = selectors.continuous_tenures(
+        on=today, min_years=params.two_term_years, kinds=(PositionKind.HEAD,)
     )
     return [
         NewAlert(
             AlertKind.TWO_TERM,
-            f"two_term:{official_id}:{position_id}:{start:%Y%m%d}",
-            official_id,
+            f"two_term:{t.official_id}:{t.position_id}:{t.since:%Y%m%d}",
+            t.official_id,
             _(
-                "Cán bộ %(name)s giữ chức vụ “%(title)s” liên tục từ %(since)s, đã đủ %(years)d năm: cần xem xét luân chuyển."
+                "Cán bộ %(name)s giữ chức vụ “%(title)s” liên tục từ %(since)s, đã đủ %(years)d năm: "
+                "cần xem xét luân chuyển."
             )
             % {
-                "name": names[official_id],
-                "title": titles[position_id],
-                "since": _d(start),
+                "name": t.official_name,
+                "title": t.title,
+                "since": _d(t.since),
                 "years": params.two_term_years,
             },
         )
-        for official_id, position_id, start in alerts
+        for t in tenures
     ]
 
 

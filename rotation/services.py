@@ -82,9 +82,12 @@ def decision_create(
 
 @transaction.atomic
 def decision_request_consultations(
-    *, decision: Decision, by=None, requested_on: dt.date | None = None
+    *, decision: Decision, by=None, requested_on: dt.date | None = None, notify: bool = True
 ) -> list[Consultation]:
-    """Ask the sending and receiving sides and the local committee; email them."""
+    """Ask the sending and receiving sides and the local committee; email them.
+
+    ``notify=False`` records the requests without email (loading past records).
+    """
     _require_role(by, Role.OFFICER)
     decision = _lock_decision(decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("gửi xin ý kiến"))
@@ -105,7 +108,8 @@ def decision_request_consultations(
         _refresh_findings(movement)
     decision.status = DecisionStatus.CONSULTING
     decision.save(update_fields=["status"])
-    _after_commit_notify("consultations", decision.pk)
+    if notify:
+        _after_commit_notify("consultations", decision.pk)
     return created
 
 
@@ -140,8 +144,13 @@ def consultation_answer(
 
 
 @transaction.atomic
-def decision_approve(*, decision: Decision, by=None, signed_on: dt.date | None = None) -> Decision:
-    """Approve; refuses when the issuer requires every answer, else records a fait accompli."""
+def decision_approve(
+    *, decision: Decision, by=None, signed_on: dt.date | None = None, notify: bool = True
+) -> Decision:
+    """Approve; refuses when the issuer requires every answer, else records a fait accompli.
+
+    The sending and receiving sides are emailed unless ``notify=False`` (loading past records).
+    """
     _require_role(by, Role.APPROVER)
     decision = _lock_decision(decision)
     _require_status(decision, DecisionStatus.DRAFT, DecisionStatus.CONSULTING, action=_("ban hành"))
@@ -171,7 +180,8 @@ def decision_approve(*, decision: Decision, by=None, signed_on: dt.date | None =
     decision.save(
         update_fields=["status", "signed_on", "is_fait_accompli", "approved_by", "approved_at"]
     )
-    _after_commit_notify("approved", decision.pk)
+    if notify:
+        _after_commit_notify("approved", decision.pk)
     return decision
 
 
@@ -320,6 +330,9 @@ def _save_movement(movement: Movement) -> Movement:
     movement.findings = [f.as_dict() for f in rules.evaluate(movement)]
     movement.full_clean(exclude=["findings"])
     movement.save()
+    # A sibling's findings can depend on this one (a post it vacates in a swap).
+    for sibling in movement.decision.movements.exclude(pk=movement.pk):
+        _refresh_findings(sibling)
     return movement
 
 
@@ -341,7 +354,10 @@ def movement_remove(*, movement: Movement, by=None) -> None:
     _require_role(by, Role.OFFICER)
     _lock_decision(movement.decision)
     _require_status(movement.decision, DecisionStatus.DRAFT, action=_("xóa lượt điều chuyển"))
+    decision = movement.decision
     movement.delete()
+    for sibling in decision.movements.all():
+        _refresh_findings(sibling)
 
 
 def _end_serving_rotations(official_id: int, on: dt.date, outcome: str, basis: str) -> None:

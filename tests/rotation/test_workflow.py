@@ -406,3 +406,23 @@ class TestEndAndReview:
             services.review_record(movement=applied, period="annual", year=2022, rating="excellent")
         with pytest.raises(ValidationError, match="trong thời gian luân chuyển"):
             services.review_record(movement=applied, period="annual", year=2021, rating="good")
+
+
+def test_swap_findings_are_refreshed_when_the_partner_is_added(
+    world, decision, secretary_a, secretary_b
+):
+    first = add(decision, secretary_a, world.positions.b_secretary)
+    assert "position_held" in [f["code"] for f in first.findings]  # B's secretary still holds it
+    add(decision, secretary_b, world.positions.a_secretary)
+    first.refresh_from_db()
+    assert "position_held" not in [f["code"] for f in first.findings]
+
+
+def test_loading_past_records_sends_no_email(
+    world, decision, secretary_a, django_capture_on_commit_callbacks
+):
+    add(decision, secretary_a, world.positions.b_deputy)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.decision_request_consultations(decision=decision, notify=False)
+        services.decision_approve(decision=decision, signed_on=D(2025, 7, 1), notify=False)
+    assert callbacks == [] and mail.outbox == []

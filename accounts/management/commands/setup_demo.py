@@ -28,14 +28,51 @@ class Command(BaseCommand):
         )
         if created:
             admin.set_password(password)
-            admin.save(update_fields=["password"])
+            admin.email = settings.DEMO_ADMIN_EMAIL
+            admin.save(update_fields=["password", "email"])
         self._create_scoped_demo_users(password)
+        self._create_demo_subscription(admin)
         self.stdout.write(self.style.SUCCESS("Tài khoản quản trị mẫu:"))
         self.stdout.write(f"  tên đăng nhập: {username}")
         self.stdout.write(
             f"  mật khẩu:      {password}"
             if created or admin.check_password(password)
             else "  mật khẩu:      (đã được đổi, giữ nguyên)"
+        )
+
+    def _create_demo_subscription(self, admin: User) -> None:
+        """A monthly rotation summary emailed to the demo admin (sent mail lands in var/mail)."""
+        from django_celery_beat.models import CrontabSchedule
+
+        from reports.delivery import subscription_save
+        from reports.models import Subscription
+        from reports.periods import PeriodRule
+
+        root = OrgUnit.objects.filter(parent=None).order_by("path").first()
+        if (
+            root is None
+            or Subscription.objects.filter(report="rotation_summary", scope=root).exists()
+        ):
+            return
+        schedule, _ = CrontabSchedule.objects.get_or_create(
+            minute="0",
+            hour="7",
+            day_of_month="1",
+            month_of_year="*",
+            day_of_week="*",
+            timezone=settings.TIME_ZONE,
+        )
+        subscription = Subscription(
+            name="Tổng hợp luân chuyển cán bộ hằng tháng",
+            report="rotation_summary",
+            scope=root,
+            period_rule=PeriodRule.THIS_TERM_TO_DATE,
+            schedule=schedule,
+            created_by=admin,
+        )
+        subscription_save(subscription=subscription, recipients=[admin])
+        self.stdout.write(
+            f"  đăng ký báo cáo mẫu: “{subscription.name}” gửi {admin.email} (Quản trị › Đăng ký nhận báo cáo › Gửi ngay)"
         )
 
     def _create_scoped_demo_users(self, password: str) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from personnel.demo.persist import demo_exists, persist_plan
 from personnel.demo.plan import DEFAULT_OFFICIALS, build_plan
+from personnel.signals import demo_seeded
 
 
 def _n(value: int) -> str:
@@ -37,8 +38,10 @@ class Command(BaseCommand):
             if demo_exists():
                 self.stdout.write("Dữ liệu mẫu đã có, không tạo thêm.")
                 return
-            plan = build_plan(seed, timezone.localdate(), officials)
+            today = timezone.localdate()
+            plan = build_plan(seed, today, officials)
             counts = persist_plan(plan)
+            demo_seeded.send(sender=self.__class__, seed=seed, today=today, stdout=self.stdout)
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

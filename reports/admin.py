@@ -1,0 +1,228 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.admin_mixins import ScopedAdminMixin
+
+from . import delivery, exports, registry
+from .choices import RunStatus
+from .models import Delivery, ReportRun, Subscription
+from .tasks import send_subscription
+
+
+def report_choices():
+    return [(d.code, str(d.title)) for d in registry.all_reports()]
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "report_title",
+        "scope",
+        "date_from",
+        "date_to",
+        "status",
+        "duration_ms",
+        "requested_by",
+        "downloads",
+    )
+    list_filter = ("status", "report")
+    list_select_related = ("scope", "requested_by")
+    readonly_fields = (
+        "report",
+        "scope",
+        "date_from",
+        "date_to",
+        "params",
+        "status",
+        "error",
+        "attempts",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "duration_ms",
+        "downloads",
+        "result_html",
+    )
+    fields = readonly_fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_lazy("báo cáo"))
+    def report_title(self, obj):
+        return obj.title
+
+    @admin.display(description=_lazy("tải về"))
+    def downloads(self, obj):
+        if obj.status != RunStatus.SUCCEEDED:
+            return "—"
+        xlsx = reverse("admin:reports_reportrun_download", args=[obj.pk, "xlsx"])
+        csv = reverse("admin:reports_reportrun_download", args=[obj.pk, "csv"])
+        return format_html('<a href="{}">Excel</a> · <a href="{}">CSV</a>', xlsx, csv)
+
+    @admin.display(description=_lazy("kết quả"))
+    def result_html(self, obj):
+        if obj.status != RunStatus.SUCCEEDED:
+            return obj.error or "—"
+        return exports.to_html(obj.result)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/<str:fmt>/",
+                self.admin_site.admin_view(self.download),
+                name="reports_reportrun_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download(self, request, pk, fmt):
+        run = get_object_or_404(self.get_queryset(request), pk=pk, status=RunStatus.SUCCEEDED)
+        if not self.has_view_permission(request, run):
+            raise Http404
+        if fmt == "xlsx":
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            body = exports.to_xlsx(run.result)
+        elif fmt == "csv":
+            content_type, body = "text/csv; charset=utf-8", exports.to_csv(run.result)
+        else:
+            raise Http404
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.filename(run.result, fmt)}"'
+        )
+        return response
+
+
+class SubscriptionForm(forms.ModelForm):
+    report = forms.ChoiceField(label=_lazy("báo cáo"), choices=report_choices)
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "name",
+            "report",
+            "scope",
+            "period_rule",
+            "params",
+            "recipients",
+            "extra_emails",
+            "attach_xlsx",
+            "attach_csv",
+            "skip_if_empty",
+            "schedule",
+            "is_active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = Subscription(**{k: v for k, v in data.items() if k != "recipients"})
+        try:
+            delivery.subscription_validate(candidate)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+        data["params"] = candidate.params
+        return data
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = SubscriptionForm
+    list_display = (
+        "name",
+        "report",
+        "scope",
+        "period_rule",
+        "schedule",
+        "is_active",
+        "last_delivery",
+    )
+    list_filter = ("is_active", "report", "period_rule")
+    search_fields = ("name",)
+    list_select_related = ("scope", "schedule")
+    autocomplete_fields = ("scope", "recipients")
+    filter_horizontal = ()
+    actions = ("send_now",)
+
+    @admin.display(description=_lazy("lần gửi gần nhất"))
+    def last_delivery(self, obj):
+        last = obj.deliveries.order_by("-created_at").first()
+        return f"{last.get_status_display()} ({last.created_at:%d/%m/%Y})" if last else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        delivery.subscription_save(subscription=obj)
+
+    def delete_model(self, request, obj):
+        delivery.subscription_delete(subscription=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delivery.subscription_delete(subscription=obj)
+
+    @admin.action(description=_lazy("Gửi ngay (kỳ hiện tại)"))
+    def send_now(self, request, queryset):
+        for subscription in queryset:
+            send_subscription.delay(subscription.pk)
+        self.message_user(
+            request,
+            _(
+                "Đã đưa %(n)d đăng ký vào hàng đợi gửi. Mỗi kỳ chỉ gửi một lần; xem kết quả ở mục Lượt gửi báo cáo."
+            )
+            % {"n": queryset.count()},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "subscription",
+        "date_from",
+        "date_to",
+        "status",
+        "attempts",
+        "sent_at",
+        "recipients",
+    )
+    list_filter = ("status",)
+    list_select_related = ("subscription",)
+    readonly_fields = (
+        "subscription",
+        "date_from",
+        "date_to",
+        "status",
+        "run",
+        "recipients",
+        "attempts",
+        "note",
+        "created_at",
+        "sent_at",
+    )
+
+    def get_queryset(self, request):
+        visible = Subscription.objects.for_user(request.user)
+        return super().get_queryset(request).filter(subscription__in=visible)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

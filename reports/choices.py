@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tính")
+    SUCCEEDED = "succeeded", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")
+
+
+IN_FLIGHT = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "Excel (XLSX)"
+    CSV = "csv", "CSV"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
+    SENT = "sent", _("Đã gửi")
+    SKIPPED = "skipped", _("Bỏ qua (báo cáo trống)")
+    FAILED = "failed", _("Gửi lỗi")

@@ -1,0 +1,188 @@
+"""Planning structure: candidates per position; shares of young, women, ethnic minority."""
+
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from personnel.choices import Gender, Level, PlanningStatus
+from personnel.models import PlanningEntry
+from rotation.selectors import scope_q
+
+from .. import periods
+from ..registry import Context, Param, ReportDefinition, Result, Table, register
+from .common import pct, pct_text
+
+MAX_PER_POSITION = 3
+MAX_POSITIONS_PER_CADRE = 3
+YOUNG_AGE = 40  # "young" at province and district level (DOMAIN.md rule 10)
+MAJORITY_ETHNICITY = "Kinh"
+
+
+def compute(ctx: Context) -> Result:
+    term = ctx.params["term"] or periods.term_on(ctx.date_to).name
+    entries = list(
+        PlanningEntry.objects.filter(term=term, status=PlanningStatus.ACTIVE)
+        .filter(scope_q(ctx.scope, "position__org_unit"))
+        .select_related("official", "position__org_unit")
+        .order_by("position__org_unit__path", "position__display_order", "official__search_key")
+    )
+    per_position = defaultdict(list)
+    per_cadre = defaultdict(set)
+    for e in entries:
+        per_position[e.position].append(e.official)
+        per_cadre[e.official].add(e.position_id)
+    cadres = list(per_cadre)
+    young_cut = ctx.date_to - relativedelta(years=YOUNG_AGE)
+    young = [o for o in cadres if o.date_of_birth > young_cut]
+    women = [o for o in cadres if o.gender == Gender.FEMALE]
+    minority = [o for o in cadres if o.ethnicity.strip() != MAJORITY_ETHNICITY]
+    targets = ctx.params
+    shares = [
+        (_("Cán bộ trẻ (dưới %(n)d tuổi)") % {"n": YOUNG_AGE}, len(young), targets["young_target"]),
+        (_("Cán bộ nữ"), len(women), targets["women_target"]),
+        (_("Cán bộ người dân tộc thiểu số"), len(minority), targets["minority_target"]),
+    ]
+    share_rows = []
+    for label, n, target in shares:
+        value = pct(n, len(cadres))
+        verdict = "" if not target else (_("Đạt") if value >= target else _("Chưa đạt"))
+        share_rows.append(
+            [label, n, len(cadres), value, f"≥ {target}%" if target else "—", verdict]
+        )
+    phrases = []
+    for label, _n, target in shares:
+        row = next(r for r in share_rows if r[0] == label)
+        text = f"{label.lower()} {pct_text(row[3])}"
+        if target:
+            text += " " + (_("(chỉ tiêu ≥ %(t)d%%, %(v)s)") % {"t": target, "v": row[5].lower()})
+        phrases.append(text)
+    sentence = (
+        _("Quy hoạch nhiệm kỳ %(term)s: %(n)d cán bộ cho %(p)d chức danh (%(e)d lượt); ")
+        % {"term": term, "n": len(cadres), "p": len(per_position), "e": len(entries)}
+        + "; ".join(phrases)
+        + "."
+    )
+    over = sum(1 for officials in per_position.values() if len(officials) > MAX_PER_POSITION)
+    if over:
+        sentence += " " + _("%(n)d chức danh có quá %(m)d cán bộ quy hoạch.") % {
+            "n": over,
+            "m": MAX_PER_POSITION,
+        }
+    position_table = Table(
+        "per_position",
+        _("Số cán bộ quy hoạch theo chức danh"),
+        [
+            ("title", _("Chức danh")),
+            ("unit", _("Cơ quan, đơn vị")),
+            ("level", _("Cấp")),
+            ("count", _("Số cán bộ")),
+            ("note", _("Ghi chú")),
+            ("names", _("Họ và tên")),
+        ],
+        [
+            [
+                p.title,
+                p.org_unit.name,
+                Level(p.org_unit.level).label,
+                len(officials),
+                _("Vượt %(m)d") % {"m": MAX_PER_POSITION}
+                if len(officials) > MAX_PER_POSITION
+                else "",
+                ", ".join(o.full_name for o in officials),
+            ]
+            for p, officials in per_position.items()
+        ],
+    )
+    share_table = Table(
+        "structure",
+        _("Cơ cấu cán bộ quy hoạch"),
+        [
+            ("group", _("Nhóm")),
+            ("count", _("Số cán bộ")),
+            ("total", _("Tổng số")),
+            ("share", _("Tỷ lệ (%)")),
+            ("target", _("Chỉ tiêu")),
+            ("verdict", _("Kết quả")),
+        ],
+        share_rows,
+    )
+    overloaded = Table(
+        "over_planned",
+        _("Cán bộ quy hoạch quá %(m)d chức danh") % {"m": MAX_POSITIONS_PER_CADRE},
+        [("name", _("Họ và tên")), ("count", _("Số chức danh"))],
+        [
+            [o.full_name, len(ids)]
+            for o, ids in per_cadre.items()
+            if len(ids) > MAX_POSITIONS_PER_CADRE
+        ],
+    )
+    return Result(
+        sentence=sentence,
+        tables=[share_table, position_table, overloaded],
+        chart={
+            "title": _("Cơ cấu cán bộ quy hoạch (%)"),
+            "labels": [r[0] for r in share_rows],
+            "values": [r[3] for r in share_rows],
+            "series_label": _("Tỷ lệ (%)"),
+        },
+        is_empty=not entries,
+        data={
+            "term": term,
+            "cadres": len(cadres),
+            "positions": len(per_position),
+            "shares": {
+                k: r[3] for k, r in zip(("young", "women", "minority"), share_rows, strict=True)
+            },
+        },
+    )
+
+
+def _term_choices():
+    return tuple((t[0], t[0]) for t in settings.TERMS)
+
+
+register(
+    ReportDefinition(
+        code="planning_structure",
+        title=_lazy("Cơ cấu quy hoạch cán bộ"),
+        description=_lazy(
+            "Số cán bộ quy hoạch cho từng chức danh; tỷ lệ cán bộ trẻ, nữ, dân tộc thiểu số so với chỉ tiêu."
+        ),
+        compute=compute,
+        params=(
+            Param(
+                "term",
+                _lazy("Nhiệm kỳ quy hoạch"),
+                default="",
+                choices=(("", _lazy("Nhiệm kỳ của ngày cuối kỳ")), *_term_choices()),
+            ),
+            Param(
+                "young_target",
+                _lazy("Chỉ tiêu cán bộ trẻ (%)"),
+                kind="int",
+                default=15,
+                minimum=0,
+                maximum=100,
+            ),
+            Param(
+                "women_target",
+                _lazy("Chỉ tiêu cán bộ nữ (%)"),
+                kind="int",
+                default=25,
+                minimum=0,
+                maximum=100,
+            ),
+            Param(
+                "minority_target",
+                _lazy("Chỉ tiêu cán bộ dân tộc thiểu số (%)"),
+                kind="int",
+                default=0,
+                minimum=0,
+                maximum=100,
+            ),
+        ),
+    )
+)

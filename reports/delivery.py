@@ -1,0 +1,199 @@
+"""Subscriptions: keeping their beat schedule, and emailing each period exactly once."""
+
+import datetime as dt
+from email.mime.image import MIMEImage
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_celery_beat.models import PeriodicTask
+
+from . import charts, exports, periods, registry, services
+from .choices import DeliveryStatus, RunStatus
+from .models import Delivery, Subscription
+
+SEND_TASK = "reports.tasks.send_subscription"
+CHART_CID = "bieu-do"
+
+
+def extra_addresses(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def subscription_validate(subscription: Subscription) -> None:
+    definition = registry.get(subscription.report)
+    subscription.params = definition.clean_params(subscription.params)
+    for address in extra_addresses(subscription.extra_emails):
+        try:
+            validate_email(address)
+        except ValidationError as error:
+            raise ValidationError(
+                {"extra_emails": _("Địa chỉ “%(a)s” không hợp lệ.") % {"a": address}}
+            ) from error
+
+
+@transaction.atomic
+def subscription_save(*, subscription: Subscription, recipients=None) -> Subscription:
+    """Validate, save, and create or update the beat task that sends it."""
+    subscription_validate(subscription)
+    subscription.save()
+    if recipients is not None:
+        subscription.recipients.set(recipients)
+    name = f"Báo cáo định kỳ #{subscription.pk}: {subscription.name}"[:200]
+    task = subscription.periodic_task or PeriodicTask(task=SEND_TASK)
+    task.name = name
+    task.task = SEND_TASK
+    task.crontab = subscription.schedule
+    task.args = f"[{subscription.pk}]"
+    task.enabled = subscription.is_active
+    task.description = _("Gửi báo cáo “%(name)s” theo lịch.") % {"name": subscription.name}
+    task.save()
+    if subscription.periodic_task_id != task.pk:
+        subscription.periodic_task = task
+        subscription.save(update_fields=["periodic_task"])
+    return subscription
+
+
+@transaction.atomic
+def subscription_delete(*, subscription: Subscription) -> None:
+    task = subscription.periodic_task
+    subscription.delete()
+    if task is not None:
+        task.delete()
+
+
+def recipients_of(subscription: Subscription) -> list[str]:
+    users = (
+        subscription.recipients.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted({*users, *extra_addresses(subscription.extra_emails)})
+
+
+def _claim(subscription: Subscription, date_from: dt.date, date_to: dt.date) -> Delivery | None:
+    """The delivery row for this period, if this caller won the right to send it."""
+    try:
+        with transaction.atomic():
+            delivery, _created = Delivery.objects.get_or_create(
+                subscription=subscription, date_from=date_from, date_to=date_to
+            )
+    except IntegrityError:
+        delivery = Delivery.objects.get(
+            subscription=subscription, date_from=date_from, date_to=date_to
+        )
+    won = Delivery.objects.filter(
+        pk=delivery.pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+    return delivery if won else None
+
+
+def _finish(delivery: Delivery, status: str, **fields) -> Delivery:
+    Delivery.objects.filter(pk=delivery.pk).update(status=status, **fields)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) -> Delivery | None:
+    """Email the subscription's report for the period ``today`` falls in, once.
+
+    The unique (subscription, period) row is claimed with a conditional update, so
+    beat firing twice or two workers picking up the task send one email. A failed
+    send releases the claim (status ``failed``) and re-raises for the task to retry.
+    """
+    today = today or timezone.localdate()
+    subscription = Subscription.objects.select_related("scope").get(pk=subscription_id)
+    date_from, date_to = periods.resolve(subscription.period_rule, today)
+    delivery = _claim(subscription, date_from, date_to)
+    if delivery is None:
+        return None
+    try:
+        run = services.report_run_now(
+            report=subscription.report,
+            scope=subscription.scope,
+            date_from=date_from,
+            date_to=date_to,
+            params=subscription.params,
+            today=today,
+        )
+        if run.status != RunStatus.SUCCEEDED:
+            return _finish(
+                delivery,
+                DeliveryStatus.FAILED,
+                run=run,
+                note=_("Lỗi khi tính báo cáo: %(e)s") % {"e": run.error},
+            )
+        if run.result["is_empty"] and subscription.skip_if_empty:
+            return _finish(
+                delivery,
+                DeliveryStatus.SKIPPED,
+                run=run,
+                note=_("Báo cáo không có số liệu: không gửi thư theo đăng ký."),
+            )
+        to = recipients_of(subscription)
+        if not to:
+            return _finish(
+                delivery,
+                DeliveryStatus.FAILED,
+                run=run,
+                note=_("Đăng ký chưa có người nhận có địa chỉ thư điện tử."),
+            )
+        build_email(subscription, run.result, to).send()
+    except Exception as error:
+        _finish(delivery, DeliveryStatus.FAILED, note=f"{type(error).__name__}: {error}")
+        raise
+    return _finish(
+        delivery,
+        DeliveryStatus.SENT,
+        run=run,
+        recipients=", ".join(to),
+        sent_at=timezone.now(),
+        note="",
+    )
+
+
+def build_email(subscription: Subscription, result: dict, to: list[str]) -> EmailMultiAlternatives:
+    """Vietnamese subject; sentence, chart and main table in the body; XLSX (and CSV) attached."""
+    subject = _("[Báo cáo] %(title)s – %(scope)s – %(period)s") % {
+        "title": result["title"],
+        "scope": result["scope"],
+        "period": result["period"],
+    }
+    png = charts.render_png(result.get("chart"))
+    context = {"result": result, "subscription": subscription}
+    text = render_to_string(
+        "reports/email/report.txt",
+        {**context, "main": result["tables"][0] if result["tables"] else None},
+    )
+    html = render_to_string(
+        "reports/email/report.html",
+        {
+            **context,
+            "body": exports.to_html(
+                result, first_table_only=True, chart_src=f"cid:{CHART_CID}" if png else None
+            ),
+        },
+    )
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    message.attach_alternative(html, "text/html")
+    message.mixed_subtype = "related"
+    if png:
+        image = MIMEImage(png, "png")
+        image.add_header("Content-ID", f"<{CHART_CID}>")
+        image.add_header("Content-Disposition", "inline", filename="bieu-do.png")
+        message.attach(image)
+    if subscription.attach_xlsx:
+        message.attach(
+            exports.filename(result, "xlsx"),
+            exports.to_xlsx(result),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    if subscription.attach_csv:
+        message.attach(exports.filename(result, "csv"), exports.to_csv(result), "text/csv")
+    return message

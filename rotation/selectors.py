@@ -1,0 +1,118 @@
+"""Shared reads of the rotation workflow (reports, alerts, pages)."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q, QuerySet
+
+from personnel.models import OrgUnit, Posting
+
+from .choices import DecisionStatus, MovementKind
+from .models import Decision, Movement
+
+
+def scope_q(scope: OrgUnit | None, *lookups: str) -> Q:
+    """Rows whose unit (any of ``lookups``, each ending at an OrgUnit) lies in ``scope``'s subtree."""
+    if scope is None:
+        return Q()
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__path__startswith": scope.path})
+    return condition
+
+
+MOVEMENT_UNITS = ("decision__issued_by", "to_position__org_unit", "from_posting__org_unit")
+
+
+def counted_movements(
+    *,
+    scope: OrgUnit | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    kind: str | None = MovementKind.ROTATION,
+) -> QuerySet[Movement]:
+    """Movements of approved decisions effective in [date_from, date_to] (both inclusive).
+
+    A movement is in the scope when the issuer, the destination or the origin lies in
+    the scope's subtree. ``kind`` None counts every kind.
+    """
+    qs = Movement.objects.counted().filter(effective_on__gte=date_from, effective_on__lte=date_to)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.filter(scope_q(scope, *MOVEMENT_UNITS))
+
+
+def serving_on(*, scope: OrgUnit | None, on: dt.date) -> QuerySet[Movement]:
+    """Rotations applied and still being served on ``on``."""
+    return (
+        Movement.objects.counted()
+        .filter(kind=MovementKind.ROTATION, applied_at__isnull=False, effective_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .filter(scope_q(scope, *MOVEMENT_UNITS))
+    )
+
+
+def approved_decisions(
+    *, scope: OrgUnit | None, date_from: dt.date, date_to: dt.date
+) -> QuerySet[Decision]:
+    in_scope = scope_q(
+        scope, "issued_by", "movements__to_position__org_unit", "movements__from_posting__org_unit"
+    )
+    ids = Decision.objects.filter(in_scope).values("pk")
+    return Decision.objects.filter(
+        pk__in=ids, status=DecisionStatus.APPROVED, signed_on__gte=date_from, signed_on__lte=date_to
+    )
+
+
+@dataclass(frozen=True)
+class Tenure:
+    official_id: int
+    official_name: str
+    position_id: int
+    title: str
+    unit_name: str
+    since: dt.date
+
+
+def continuous_tenures(
+    *, on: dt.date, min_years: int, kinds: tuple[str, ...], scope: OrgUnit | None = None
+) -> list[Tenure]:
+    """Officials holding the same position, without a break, for ``min_years`` or more on ``on``.
+
+    Consecutive postings at one position (appointment, then reappointment) are one tenure.
+    """
+    postings = (
+        Posting.objects.filter(is_primary=True, position__kind__in=kinds, start_date__lte=on)
+        .filter(scope_q(scope, "org_unit"))
+        .values_list(
+            "official_id",
+            "official__full_name",
+            "position_id",
+            "position__title",
+            "org_unit__name",
+            "start_date",
+            "end_date",
+        )
+    )
+    chains: dict[tuple[int, int], list] = defaultdict(list)
+    info = {}
+    for official_id, name, position_id, title, unit, start, end in postings:
+        chains[(official_id, position_id)].append((start, end))
+        info[(official_id, position_id)] = (name, title, unit)
+    limit = on - relativedelta(years=min_years)
+    found = []
+    for key, spans in chains.items():
+        spans.sort(reverse=True)
+        start, end = spans[0]
+        if end is not None and end < on:
+            continue
+        for earlier_start, earlier_end in spans[1:]:
+            if earlier_end is None or earlier_end < start - dt.timedelta(days=1):
+                break
+            start = earlier_start
+        if start <= limit:
+            name, title, unit = info[key]
+            found.append(Tenure(key[0], name, key[1], title, unit, start))
+    return sorted(found, key=lambda t: (t.since, t.official_name))
