@@ -12,6 +12,7 @@ def render_png(chart: dict | None) -> bytes | None:
         return None
     # Imported here: matplotlib is slow to import and only email delivery draws charts.
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     labels = ["\n".join(textwrap.wrap(str(label), 32)) for label in chart["labels"]]
     values = chart["values"]
@@ -26,6 +27,8 @@ def render_png(chart: dict | None) -> bytes | None:
     axes.set_xlabel(chart.get("series_label", ""), fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_xlim(0, max(values) * 1.15 or 1)
+    if all(float(v).is_integer() for v in values):
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -26,6 +26,11 @@ VERBS = {
 }
 
 
+def _lower_first(label: str) -> str:
+    """ "Từ Trung ương về tỉnh" → "từ Trung ương về tỉnh": proper nouns keep their capitals."""
+    return label[:1].lower() + label[1:]
+
+
 def _breakdown(qs, field: str) -> dict[str, tuple[int, int]]:
     rows = (
         qs.order_by()

@@ -136,3 +136,9 @@ def test_bad_parameters_are_refused_in_vietnamese():
         registry.get("rotation_summary").clean_params({"kind": "promotion"})
     with pytest.raises(ValidationError, match="Không có báo cáo"):
         registry.get("no_such_report")
+
+
+def test_proper_nouns_keep_their_capitals_in_the_sentence():
+    from reports.definitions.rotation_summary import _lower_first
+
+    assert _lower_first("Từ Trung ương về tỉnh") == "từ Trung ương về tỉnh"
