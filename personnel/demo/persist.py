@@ -1,6 +1,7 @@
 """Writes a ``DemoPlan`` to the database: tree nodes one by one, everything else in bulk."""
 
 from django.db import transaction
+from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from personnel.models import (
@@ -80,6 +81,8 @@ def persist_plan(plan: DemoPlan) -> dict[str, int]:
             sector=sectors[spec.sector],
             locality=localities[spec.locality_code],
             parent=units[spec.parent_code] if spec.parent_code else None,
+            # Demo addresses: with `make run` the mail is written to files under var/mail.
+            email=f"{slugify(spec.code)}@hatinh.demo.vn",
         )
         unit.save()
 
