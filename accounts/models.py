@@ -32,3 +32,31 @@ class User(AbstractUser):
         if self.is_superuser:
             return True
         return self.is_active and ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+class AuditEvent(models.Model):
+    """Who read or exported what, and when (no personal data in the row itself)."""
+
+    class Action(models.TextChoices):
+        VIEW_PROFILE = "view_profile", _("Xem hồ sơ đầy đủ")
+        VIEW_CV = "view_cv", _("Xem, in sơ yếu lý lịch")
+        EXPORT = "export", _("Xuất danh sách")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("người dùng"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("loại hồ sơ"), max_length=50)
+    object_id = models.CharField(_("mã hồ sơ"), max_length=50, blank=True)
+    detail = models.CharField(
+        _("chi tiết"), max_length=255, blank=True, help_text=_("Ví dụ: số dòng đã xuất, định dạng.")
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập")
+        verbose_name_plural = _("nhật ký truy cập")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.object_type}#{self.object_id}"

@@ -1,11 +1,16 @@
-"""Forms of personnel records shared by admin and (later) the staff pages."""
+"""Forms of personnel records shared by admin and the staff pages."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import Posting
+from config.forms import BootstrapFormMixin
+
+from .models import Locality, Official, OrgUnit, Position, Posting
 from .selectors import FAR_FUTURE, overlapping_primary_postings
+from .services import official_validate
 
 
 def _overlap(a_start, a_end, b_start, b_end) -> bool:
@@ -93,3 +98,231 @@ class PostingInlineFormSet(forms.BaseInlineFormSet):
                         )
                         % {"a": a[2], "b": b[2]}
                     )
+
+
+# --- staff pages -------------------------------------------------------------------
+
+
+class AutocompleteSelect(forms.Select):
+    """A <select> that Tom Select fills from the JSON endpoint ``url_name`` (static/js/app.js).
+
+    Only the selected option is rendered, so a long list (units, positions, localities)
+    costs one small query. Until ``url_name`` is routed, every option is rendered.
+    """
+
+    def __init__(self, url_name: str, attrs=None):
+        super().__init__(attrs)
+        self.url_name = url_name
+        self._remote = False
+
+    def get_context(self, name, value, attrs):
+        try:
+            url = reverse(self.url_name)
+        except NoReverseMatch:
+            url = None
+        self._remote = url is not None
+        if url:
+            attrs = {**(attrs or {}), "data-autocomplete-url": url}
+            attrs.setdefault("data-no-results", _("Không tìm thấy"))
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name, value, attrs=None):
+        iterator = self.choices
+        if not self._remote or not hasattr(iterator, "queryset"):
+            return super().optgroups(name, value, attrs)
+        field = iterator.field
+        wanted = [v for v in value if str(v).isdigit()]
+        options = [("", field.empty_label)] if field.empty_label is not None else []
+        if wanted:
+            options += [
+                (str(obj.pk), field.label_from_instance(obj))
+                for obj in iterator.queryset.filter(pk__in=wanted)
+            ]
+        return [
+            (None, [self.create_option(name, val, label, val in value, i, attrs=attrs)], i)
+            for i, (val, label) in enumerate(options)
+        ]
+
+
+DATE_INVALID = gettext_lazy("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 15/03/1980.")
+
+
+class LocalityChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": gettext_lazy("Đơn vị hành chính đã chọn không có trong danh mục."),
+    }
+
+    def label_from_instance(self, obj):
+        return locality_label(obj)
+
+
+def locality_label(locality: Locality) -> str:
+    if locality.parent_id is None:
+        return locality.name
+    return f"{locality.name} – {locality.parent.name}"
+
+
+OFFICIAL_FIELDSETS = [
+    (
+        gettext_lazy("Sơ yếu"),
+        [
+            "code",
+            "full_name",
+            "other_names",
+            "gender",
+            "date_of_birth",
+            "birthplace",
+            "hometown",
+            "ethnicity",
+            "religion",
+        ],
+    ),
+    (gettext_lazy("Đảng"), ["party_joined_on", "party_confirmed_on"]),
+    (
+        gettext_lazy("Trình độ"),
+        ["education_level", "major", "political_theory", "state_management"],
+    ),
+    (gettext_lazy("Quản lý"), ["management_tier", "status", "notes"]),
+]
+
+
+class OfficialForm(BootstrapFormMixin, forms.ModelForm):
+    """The profile of an official (form 2C fields); rules are checked by the services."""
+
+    birthplace = LocalityChoiceField(
+        label=gettext_lazy("Nơi sinh"),
+        queryset=Locality.objects.select_related("parent"),
+        required=False,
+        widget=AutocompleteSelect("locality_autocomplete"),
+        help_text=gettext_lazy("Gõ ít nhất 2 chữ cái của tên xã, huyện hoặc tỉnh để tìm."),
+    )
+    hometown = LocalityChoiceField(
+        label=gettext_lazy("Quê quán"),
+        queryset=Locality.objects.select_related("parent"),
+        required=False,
+        widget=AutocompleteSelect("locality_autocomplete"),
+        help_text=gettext_lazy("Dùng để xác định cán bộ có phải người địa phương hay không."),
+    )
+
+    fieldsets = OFFICIAL_FIELDSETS
+
+    class Meta:
+        model = Official
+        fields = [name for _legend, names in OFFICIAL_FIELDSETS for name in names]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "code": gettext_lazy("Mã hồ sơ duy nhất, ví dụ CB000123."),
+            "date_of_birth": gettext_lazy("Ngày/tháng/năm, ví dụ 15/03/1980."),
+            "party_joined_on": gettext_lazy("Để trống nếu chưa là đảng viên."),
+            "party_confirmed_on": gettext_lazy("Ngày trở thành đảng viên chính thức."),
+        }
+        error_messages = {
+            "code": {"unique": gettext_lazy("Số hiệu hồ sơ này đã được dùng cho cán bộ khác.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = DATE_INVALID
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The profile rules of the services, shown together with the other errors; the
+        # services check them again when saving.
+        if "date_of_birth" in self.errors:
+            return
+        try:
+            official_validate(self.instance)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+
+    def legend_groups(self):
+        """(legend, bound fields) for each group, in the order of form 2C."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": gettext_lazy(
+            "Cơ quan, đơn vị đã chọn không có hoặc nằm ngoài phạm vi quản lý của bạn."
+        ),
+    }
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": gettext_lazy(
+            "Chức vụ đã chọn không có, đã thôi sử dụng hoặc nằm ngoài phạm vi quản lý của bạn."
+        ),
+    }
+
+    def label_from_instance(self, obj):
+        return f"{obj.title} – {obj.org_unit.name}"
+
+
+class OfficialCreateForm(OfficialForm):
+    """A new official and the first posting, which places the record in the user's scope."""
+
+    org_unit = UnitChoiceField(
+        label=gettext_lazy("Cơ quan, đơn vị công tác"),
+        queryset=OrgUnit.objects.none(),
+        widget=AutocompleteSelect("unit_autocomplete"),
+        help_text=gettext_lazy("Chỉ chọn được đơn vị trong phạm vi quản lý của bạn."),
+    )
+    position = PositionChoiceField(
+        label=gettext_lazy("Chức vụ"),
+        queryset=Position.objects.none(),
+        required=False,
+        widget=AutocompleteSelect("position_autocomplete"),
+        help_text=gettext_lazy("Không bắt buộc; chức vụ phải thuộc đơn vị đã chọn."),
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Chức danh, công việc"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy("Để trống để dùng tên chức vụ đã chọn."),
+    )
+    start_date = forms.DateField(
+        label=gettext_lazy("Từ ngày"),
+        help_text=gettext_lazy("Ngày bắt đầu đảm nhiệm, ví dụ 01/08/2020."),
+    )
+    basis = forms.CharField(
+        label=gettext_lazy("Căn cứ"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy("Số, ký hiệu quyết định, ví dụ 123-QĐ/TU."),
+    )
+
+    posting_fields = ["org_unit", "position", "title", "start_date", "basis"]
+    fieldsets = [
+        *OFFICIAL_FIELDSETS,
+        (gettext_lazy("Vị trí công tác hiện tại"), posting_fields),
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = OrgUnit.objects.for_user(user).filter(is_active=True)
+        self.fields["position"].queryset = (
+            Position.objects.for_user(user).filter(is_active=True).select_related("org_unit")
+        )
+
+    def clean(self):
+        data = super().clean()
+        unit, position = data.get("org_unit"), data.get("position")
+        if unit and position and position.org_unit_id != unit.pk:
+            self.add_error("position", _("Chức vụ đã chọn không thuộc cơ quan, đơn vị đã chọn."))
+        if not (data.get("title") or "").strip() and not position and "position" not in self.errors:
+            self.add_error("title", _("Nhập chức danh, công việc hoặc chọn chức vụ."))
+        return data
+
+    def first_posting(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.posting_fields}
+
+    def profile(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self._meta.fields}

@@ -142,7 +142,7 @@ class OrgUnit(TreeNode):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:personnel_orgunit_change", args=[self.pk])
+        return reverse("unit_detail", args=[self.pk])
 
 
 class PositionQuerySet(ScopedQuerySet):
@@ -189,7 +189,7 @@ class Position(models.Model):
         return f"{self.title} – {self.org_unit.name}" if self.org_unit_id else self.title
 
     def get_absolute_url(self):
-        return reverse("admin:personnel_position_change", args=[self.pk])
+        return reverse("position_detail", args=[self.pk])
 
 
 class OfficialQuerySet(ScopedQuerySet):
@@ -302,7 +302,7 @@ class Official(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:personnel_official_change", args=[self.pk])
+        return reverse("official_detail", args=[self.pk])
 
     @property
     def retirement_date(self):

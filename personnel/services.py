@@ -8,10 +8,15 @@ PostgreSQL the exclusion constraint ``posting_primary_no_overlap`` is the backst
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.choices import Role
+
+from .choices import OfficialStatus
 from .models import Official, OrgUnit, Position, Posting
 from .selectors import current_primary_posting, overlapping_primary_postings
 
@@ -142,3 +147,154 @@ def posting_delete(*, posting: Posting) -> None:
     _lock_official(official_id)
     posting.delete()
     official_refresh_current(official_id=official_id)
+
+
+# --- officials -------------------------------------------------------------------
+
+MIN_AGE, MAX_AGE = 18, 70
+
+OFFICIAL_EDITABLE_FIELDS = frozenset(
+    {
+        "code",
+        "full_name",
+        "other_names",
+        "gender",
+        "date_of_birth",
+        "birthplace",
+        "hometown",
+        "ethnicity",
+        "religion",
+        "party_joined_on",
+        "party_confirmed_on",
+        "education_level",
+        "major",
+        "political_theory",
+        "state_management",
+        "management_tier",
+        "status",
+        "notes",
+    }
+)
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    """Full years of age on ``day``."""
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
+def _adult_on(date_of_birth: dt.date) -> dt.date:
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + MIN_AGE)
+    except ValueError:  # born on 29 February
+        return date_of_birth.replace(year=date_of_birth.year + MIN_AGE, day=28)
+
+
+def official_validate(official: Official, *, today: dt.date | None = None) -> None:
+    """The profile rules of form 2C: plausible age, Party dates in order; errors by field."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    born = official.date_of_birth
+    if born is not None:
+        age = age_on(born, today)
+        if born > today:
+            errors["date_of_birth"] = _("Ngày sinh không được sau ngày hôm nay.")
+        elif age < MIN_AGE:
+            errors["date_of_birth"] = _(
+                "Cán bộ phải đủ %(min)d tuổi; theo ngày sinh đã nhập, cán bộ mới %(age)d tuổi."
+            ) % {"min": MIN_AGE, "age": age}
+        elif age > MAX_AGE and official.status == OfficialStatus.ACTIVE:
+            errors["date_of_birth"] = _(
+                "Cán bộ đang công tác không quá %(max)d tuổi; theo ngày sinh đã nhập, cán bộ "
+                "%(age)d tuổi. Nếu cán bộ đã nghỉ hưu, hãy chọn lại tình trạng."
+            ) % {"max": MAX_AGE, "age": age}
+    joined, confirmed = official.party_joined_on, official.party_confirmed_on
+    for field, day in (("party_joined_on", joined), ("party_confirmed_on", confirmed)):
+        if day is None:
+            continue
+        if day > today:
+            errors[field] = _("Ngày này không được sau ngày hôm nay.")
+        elif born is not None and born <= today and day < _adult_on(born):
+            errors[field] = _("Ngày này phải từ khi cán bộ đủ %(min)d tuổi (%(date)s) trở đi.") % {
+                "min": MIN_AGE,
+                "date": date_format(_adult_on(born), "d/m/Y"),
+            }
+    if confirmed is not None and "party_confirmed_on" not in errors:
+        if joined is None:
+            errors["party_joined_on"] = _("Đã có ngày chính thức thì phải nhập ngày vào Đảng.")
+        elif confirmed <= joined:
+            errors["party_confirmed_on"] = _("Ngày chính thức phải sau ngày vào Đảng.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_code_unique(official: Official) -> None:
+    code = (official.code or "").strip()
+    clash = Official.objects.filter(code__iexact=code).exclude(pk=official.pk)
+    if code and clash.exists():
+        raise ValidationError(
+            {"code": _("Số hiệu hồ sơ “%(code)s” đã được dùng cho cán bộ khác.") % {"code": code}}
+        )
+
+
+def _save_official(official: Official) -> Official:
+    official.code = (official.code or "").strip()
+    official.full_name = " ".join((official.full_name or "").split())
+    _validate_code_unique(official)
+    official_validate(official)
+    official.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            official.save()
+    except IntegrityError as error:  # a concurrent write took the code
+        raise ValidationError(
+            {
+                "code": _("Số hiệu hồ sơ “%(code)s” đã được dùng cho cán bộ khác.")
+                % {"code": official.code}
+            }
+        ) from error
+    return official
+
+
+def _require_unit_in_scope(by, org_unit: OrgUnit | None) -> None:
+    if by is None or org_unit is None:
+        return
+    if not OrgUnit.objects.for_user(by).filter(pk=org_unit.pk).exists():
+        raise ValidationError(
+            {"org_unit": _("Cơ quan, đơn vị đã chọn nằm ngoài phạm vi quản lý của bạn.")}
+        )
+
+
+@transaction.atomic
+def official_create(*, first_posting: dict, by=None, **fields) -> Official:
+    """A new official with the first posting (``posting_create`` arguments), so the record
+    lands inside the creator's scope; ``by`` (None: the system) must be an officer."""
+    if by is not None and not by.has_role(Role.OFFICER):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    unknown = set(fields) - OFFICIAL_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"official_create got unexpected fields: {sorted(unknown)}")
+    unit = first_posting.get("org_unit")
+    position = first_posting.get("position")
+    _require_unit_in_scope(by, position.org_unit if position is not None else unit)
+    official = _save_official(Official(**fields))
+    posting_create(official=official, **first_posting)
+    official.refresh_from_db()
+    return official
+
+
+@transaction.atomic
+def official_update(*, official: Official, by=None, **changes) -> Official:
+    """Change the profile fields of ``official``; the same rules as ``official_create``."""
+    if by is not None and not by.has_role(Role.OFFICER):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    unknown = set(changes) - OFFICIAL_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"official_update got unexpected fields: {sorted(unknown)}")
+    _lock_official(official.pk)
+    for field, value in changes.items():
+        setattr(official, field, value)
+    return _save_official(official)

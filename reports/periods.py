@@ -1,39 +1,15 @@
 """Reporting periods: terms, named period rules, and how staff phrase a period."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from personnel.terms import Term, term_on, terms
 
-@dataclass(frozen=True)
-class Term:
-    name: str
-    start: dt.date
-    end: dt.date
-
-
-def terms() -> list[Term]:
-    """Party congress terms (nhiệm kỳ), from the ``TERMS`` setting."""
-    return [
-        Term(name, dt.date.fromisoformat(start), dt.date.fromisoformat(end))
-        for name, start, end in settings.TERMS
-    ]
-
-
-def term_on(day: dt.date) -> Term:
-    for term in terms():
-        if term.start <= day <= term.end:
-            return term
-    # Outside the configured terms: five-year terms counted from the last one.
-    last = terms()[-1]
-    years = 5 * ((day.year - last.start.year) // 5)
-    start = last.start + relativedelta(years=years)
-    return Term(f"{start.year}-{start.year + 5}", start, start + relativedelta(years=5, days=-1))
+__all__ = ["PeriodRule", "Term", "phrase", "resolve", "term_on", "terms"]
 
 
 class PeriodRule(models.TextChoices):

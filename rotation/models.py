@@ -104,7 +104,7 @@ class Decision(models.Model):
         return f"{self.number} – {self.title}"
 
     def get_absolute_url(self):
-        return reverse("admin:rotation_decision_change", args=[self.pk])
+        return reverse("decision_detail", args=[self.pk])
 
 
 class MovementQuerySet(ScopedQuerySet):

@@ -344,8 +344,14 @@ def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
         raise TypeError(f"movement_update got unexpected fields: {sorted(unknown)}")
     _lock_decision(movement.decision)
     _require_status(movement.decision, DecisionStatus.DRAFT, action=_("sửa lượt điều chuyển"))
+    moved_date = "effective_on" in changes and changes["effective_on"] != movement.effective_on
     for field, value in changes.items():
         setattr(movement, field, value)
+    if moved_date and "from_posting" not in changes and movement.from_posting_id:
+        # The posting left is the one held the day before the (new) effective date.
+        movement.from_posting = current_primary_posting(
+            movement.official_id, on=movement.effective_on - dt.timedelta(days=1)
+        )
     return _save_movement(movement)
 
 

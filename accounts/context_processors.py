@@ -1,0 +1,12 @@
+from .choices import Role
+
+
+def staff(request):
+    """What the layout needs about the user: their scope and what their role allows."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "can_prepare": user.has_role(Role.OFFICER),
+        "can_approve": user.has_role(Role.APPROVER),
+    }

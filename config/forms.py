@@ -1,0 +1,38 @@
+"""Form rendering shared by every staff page: Bootstrap classes, accessible errors."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    form_template_name = "partials/forms/div.html"
+    field_template_name = "partials/forms/field.html"
+
+
+class BootstrapFormMixin:
+    """Gives widgets Bootstrap's classes, and marks invalid fields for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(
+                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.DateInput):
+                widget.attrs.setdefault("placeholder", "dd/mm/yyyy")
+                widget.attrs.setdefault("inputmode", "numeric")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+                widget.attrs["aria-invalid"] = "true"

@@ -1,0 +1,179 @@
+"""Filters of the officials list (and its export): the FILTER CONTRACT of the staff pages.
+
+GET parameters: q, unit (subtree), level, sector, position_kind, tier, gender,
+age_min, age_max, ethnicity, in_planning=1, status, sort. The rotation filters
+(rotated, rotation_state) are added by the web layer (personnel/views/official_rotation.py):
+personnel's own modules never import the rotation app.
+"""
+
+import datetime as dt
+
+import django_filters
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import BootstrapFormMixin
+
+from .choices import Gender, Level, ManagementTier, OfficialStatus, PlanningStatus, PositionKind
+from .forms import AutocompleteSelect
+from .models import Official, OrgUnit, PlanningEntry, Sector
+
+YES_CHOICES = [("1", _("Có"))]
+AGE_ERRORS = {
+    "invalid": _("Nhập tuổi bằng số nguyên, ví dụ 40."),
+    "max_decimal_places": _("Nhập tuổi bằng số nguyên, ví dụ 40."),
+    "min_value": _("Tuổi phải từ 0 đến 120."),
+    "max_value": _("Tuổi phải từ 0 đến 120."),
+}
+
+
+class OfficialFilterForm(BootstrapFormMixin, forms.Form):
+    """The filter panel: Bootstrap widgets, accessible errors."""
+
+
+class UnitFilterField(django_filters.fields.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("Đơn vị đã chọn không có hoặc nằm ngoài phạm vi quản lý của bạn."),
+    }
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitFilterField
+
+
+def in_planning_q(on: dt.date):
+    """Officials with an active planning entry whose term (e.g. 2025-2030) covers ``on``'s year."""
+    year = str(on.year)
+    entries = PlanningEntry.objects.annotate(
+        term_start=Substr("term", 1, 4), term_end=Substr("term", 6, 4)
+    ).filter(
+        official_id=OuterRef("pk"),
+        status=PlanningStatus.ACTIVE,
+        term_start__lte=year,
+        term_end__gte=year,
+    )
+    return Exists(entries)
+
+
+class OfficialFilterSet(django_filters.FilterSet):
+    """Officials by name, place in the unit tree, post, tier and personal data."""
+
+    q = django_filters.CharFilter(
+        label=_("Họ tên hoặc số hiệu"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Gõ có dấu hoặc không dấu, ví dụ: nguyen van an")}
+        ),
+    )
+    unit = UnitFilter(
+        label=_("Đơn vị (gồm cả đơn vị trực thuộc)"),
+        queryset=lambda request: OrgUnit.objects.for_user(request.user),
+        method="filter_unit",
+        widget=AutocompleteSelect("unit_autocomplete"),
+        empty_label=_("Tất cả"),
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Cấp"),
+        field_name="current_unit__level",
+        choices=Level.choices,
+        empty_label=_("Tất cả"),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Ngành, khối"),
+        field_name="current_unit__sector",
+        queryset=Sector.objects.all(),
+        empty_label=_("Tất cả"),
+    )
+    position_kind = django_filters.ChoiceFilter(
+        label=_("Loại chức vụ hiện tại"),
+        field_name="current_posting__position__kind",
+        choices=PositionKind.choices,
+        empty_label=_("Tất cả"),
+    )
+    tier = django_filters.ChoiceFilter(
+        label=_("Diện quản lý"),
+        field_name="management_tier",
+        choices=ManagementTier.choices,
+        empty_label=_("Tất cả"),
+    )
+    gender = django_filters.ChoiceFilter(
+        label=_("Giới tính"), choices=Gender.choices, empty_label=_("Tất cả")
+    )
+    age_min = django_filters.NumberFilter(
+        label=_("Tuổi từ"),
+        method="filter_age_min",
+        min_value=0,
+        max_value=120,
+        decimal_places=0,
+        error_messages=AGE_ERRORS,
+    )
+    age_max = django_filters.NumberFilter(
+        label=_("Tuổi đến"),
+        method="filter_age_max",
+        min_value=0,
+        max_value=120,
+        decimal_places=0,
+        error_messages=AGE_ERRORS,
+    )
+    ethnicity = django_filters.CharFilter(
+        label=_("Dân tộc"), lookup_expr="iexact", help_text=_("Ví dụ: Kinh, Tày, Thái.")
+    )
+    in_planning = django_filters.ChoiceFilter(
+        label=_("Trong quy hoạch"),
+        choices=YES_CHOICES,
+        method="filter_in_planning",
+        empty_label=_("Tất cả"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), choices=OfficialStatus.choices, empty_label=_("Tất cả")
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("search_key", "name"),
+            ("date_of_birth", "date_of_birth"),
+            ("code", "code"),
+            ("current_unit__name", "unit"),
+        ),
+        label=_("Sắp xếp"),
+    )
+
+    class Meta:
+        model = Official
+        fields: list[str] = []
+        form = OfficialFilterForm
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        for name in ("age_min", "age_max"):
+            self.form.fields[name].widget.attrs.update({"inputmode": "numeric"})
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if queryset.query.order_by:  # a stable order for paging: ties broken by id
+            queryset = queryset.order_by(*queryset.query.order_by, "id")
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_unit(self, queryset, name, unit):
+        return queryset.filter(current_unit__path__startswith=unit.path)
+
+    def filter_age_min(self, queryset, name, value):
+        # At least N years old today: born on or before today minus N years.
+        return queryset.filter(date_of_birth__lte=self.today - relativedelta(years=int(value)))
+
+    def filter_age_max(self, queryset, name, value):
+        # At most N years old today: not yet N + 1.
+        return queryset.filter(date_of_birth__gt=self.today - relativedelta(years=int(value) + 1))
+
+    def filter_in_planning(self, queryset, name, value):
+        return queryset.filter(in_planning_q(self.today))

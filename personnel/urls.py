@@ -1,0 +1,3 @@
+from .views import officials, units
+
+urlpatterns = [*officials.urlpatterns, *units.urlpatterns]

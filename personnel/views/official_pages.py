@@ -1,0 +1,98 @@
+"""Reading one official: the profile page and the printable CV (form 2C). Both are audited."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from accounts.access import StaffRequiredMixin, get_scoped_or_404
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
+
+from ..models import Official
+from ..services import age_on
+from .official_rotation import rotation_facts
+
+CV_EVALUATION_YEARS = 5
+
+
+def load_official(user, pk: int) -> Official:
+    """The official with what the profile header shows, or 404 outside the user's scope."""
+    queryset = Official.objects.select_related(
+        "birthplace",
+        "hometown",
+        "current_unit",
+        "current_posting__position",
+        "current_posting__org_unit",
+    )
+    return get_scoped_or_404(queryset, user, pk=pk)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A posting or a movement on the official's timeline."""
+
+    kind: str  # "posting" | "movement"
+    date: dt.date
+    item: Any
+
+    @property
+    def is_posting(self) -> bool:
+        return self.kind == "posting"
+
+
+def build_timeline(postings, movements) -> list[TimelineEntry]:
+    """Postings (primary and concurrent) and movements together, newest first."""
+    entries = [TimelineEntry("posting", p.start_date, p) for p in postings]
+    entries += [TimelineEntry("movement", m.effective_on, m) for m in movements]
+    # On the same day the movement (the decision) comes before the posting it opened.
+    return sorted(entries, key=lambda e: (e.date, e.kind == "movement", e.item.pk), reverse=True)
+
+
+class OfficialDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "personnel/official_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        official = load_official(user, self.kwargs["pk"])
+        postings = list(official.postings.select_related("org_unit", "position"))
+        facts = rotation_facts(official, user)
+        audit_record(user=user, action=AuditEvent.Action.VIEW_PROFILE, obj=official)
+        today = timezone.localdate()
+        return super().get_context_data(
+            official=official,
+            age=age_on(official.date_of_birth, today),
+            timeline=build_timeline(postings, facts["movements"]),
+            trainings=list(official.trainings.all()),
+            evaluations=list(official.evaluations.all()),
+            planning=list(official.planning.select_related("position__org_unit")),
+            pending_findings=facts["pending_findings"],
+            alerts=facts["alerts"],
+            **kwargs,
+        )
+
+
+class OfficialCvView(StaffRequiredMixin, TemplateView):
+    """Sơ yếu lý lịch (form 2C) as a printable page."""
+
+    template_name = "personnel/official_cv.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        official = load_official(user, self.kwargs["pk"])
+        postings = list(
+            official.postings.select_related("org_unit").order_by("start_date", "-is_primary", "id")
+        )
+        trainings = list(official.trainings.order_by("start_date", "id"))
+        evaluations = list(official.evaluations.order_by("-year")[:CV_EVALUATION_YEARS])
+        audit_record(user=user, action=AuditEvent.Action.VIEW_CV, obj=official)
+        return super().get_context_data(
+            official=official,
+            postings=postings,
+            trainings=trainings,
+            evaluations=evaluations,
+            printed_on=timezone.localdate(),
+            **kwargs,
+        )

@@ -1,0 +1,190 @@
+"""Officials pages: the filtered list, its export, and the autocomplete endpoints.
+
+Every read goes through ``Official.objects.for_user`` (a record outside the user's
+scope answers 404); writes go through ``personnel.services``.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.access import CappedPaginator, StaffRequiredMixin
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
+
+from .. import exports
+from ..forms import locality_label
+from ..models import Locality, Official
+from ..selectors import official_list
+from ..text import fold_vietnamese
+from .official_forms import OfficialCreateView, OfficialUpdateView
+from .official_pages import OfficialCvView, OfficialDetailView
+from .official_rotation import OfficialListFilter, annotate_rotated
+
+PAGE_SIZE = 25
+AUTOCOMPLETE_LIMIT = 20
+ADVANCED_FILTERS = (
+    "unit",
+    "level",
+    "sector",
+    "position_kind",
+    "tier",
+    "gender",
+    "age_min",
+    "age_max",
+    "ethnicity",
+    "in_planning",
+    "status",
+    "rotated",
+    "rotation_state",
+)
+
+
+def filtered_officials(request) -> OfficialListFilter:
+    """The FilterSet of the list and the export, over the officials the user may see."""
+    queryset = annotate_rotated(official_list(user=request.user))
+    return OfficialListFilter(request.GET, queryset=queryset, request=request)
+
+
+class OfficialListView(StaffRequiredMixin, TemplateView):
+    template_name = "personnel/official_list.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = filtered_officials(self.request)
+        paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        form = filterset.form
+        active = [name for name in ADVANCED_FILTERS if self.request.GET.get(name)]
+        return super().get_context_data(
+            filterset=filterset,
+            form=form,
+            page=page,
+            officials=page.object_list,
+            advanced_fields=[form[name] for name in ADVANCED_FILTERS],
+            filters_open=bool(active) or bool(form.errors),
+            active_filter_count=len(active),
+            is_filtered=bool(active) or bool(self.request.GET.get("q")),
+            **kwargs,
+        )
+
+
+class OfficialExportView(StaffRequiredMixin, View):
+    """The filtered list as XLSX or CSV (``?format=``), at most MAX_EXPORT_ROWS rows, audited."""
+
+    def get(self, request):
+        fmt = request.GET.get("format", "xlsx")
+        back = reverse("official_list") + _query_without(request, "format")
+        if fmt not in exports.WRITERS:
+            messages.error(request, _("Định dạng xuất không hợp lệ; chọn Excel (xlsx) hoặc CSV."))
+            return redirect(back)
+        filterset = filtered_officials(request)
+        queryset = filterset.qs
+        if queryset[: exports.MAX_EXPORT_ROWS + 1].count() > exports.MAX_EXPORT_ROWS:
+            messages.error(
+                request,
+                _(
+                    "Danh sách có hơn %(max)s cán bộ, vượt giới hạn một lần xuất; "
+                    "hãy thu hẹp bộ lọc (ví dụ theo đơn vị) rồi xuất lại."
+                )
+                % {"max": number_format(exports.MAX_EXPORT_ROWS, force_grouping=True)},
+            )
+            return redirect(back)
+        now = timezone.now()
+        header = exports.ExportHeader(
+            user=f"{request.user} ({request.user.username})",
+            at=now,
+            filters=exports.describe_filters(filterset),
+        )
+        content, count = exports.WRITERS[fmt](queryset, header)
+        audit_record(
+            user=request.user,
+            action=AuditEvent.Action.EXPORT,
+            object_type=Official._meta.label,
+            detail=_("%(n)d dòng, %(fmt)s") % {"n": count, "fmt": fmt},
+        )
+        response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{exports.filename(fmt, now)}"'
+        return response
+
+
+def _query_without(request, *names) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return f"?{params.urlencode()}" if params else ""
+
+
+class OfficialAutocompleteView(StaffRequiredMixin, View):
+    """{"results": [{"id", "text": "Full name (code) – current title"}]}, at most 20, in scope."""
+
+    def get(self, request):
+        officials = (
+            Official.objects.for_user(request.user)
+            .search(request.GET.get("q", ""))
+            .select_related("current_posting")[:AUTOCOMPLETE_LIMIT]
+        )
+        return JsonResponse({"results": [official_choice(o) for o in officials]})
+
+
+def official_choice(official: Official) -> dict:
+    text = f"{official.full_name} ({official.code})"
+    if official.current_posting is not None:
+        text = f"{text} – {official.current_posting.title}"
+    return {"id": official.pk, "text": text}
+
+
+class LocalityAutocompleteView(StaffRequiredMixin, View):
+    """Localities (birthplace, hometown) by name or code; not scoped: places are public."""
+
+    def get(self, request):
+        text = request.GET.get("q", "").strip()
+        base = Locality.objects.select_related("parent").order_by("-is_active", "path")
+        if text:
+            found = list(
+                (base.filter(code=text) | base.filter(name__icontains=text))[:AUTOCOMPLETE_LIMIT]
+            )
+            if len(found) < AUTOCOMPLETE_LIMIT:
+                found += self._folded_matches(text, exclude={loc.pk for loc in found})
+        else:
+            found = list(base[:AUTOCOMPLETE_LIMIT])
+        results = [{"id": loc.pk, "text": locality_label(loc)} for loc in found]
+        return JsonResponse({"results": results[:AUTOCOMPLETE_LIMIT]})
+
+    @staticmethod
+    def _folded_matches(text: str, exclude: set[int]) -> list[Locality]:
+        # Locality has no folded search column: names typed without diacritics are
+        # matched here over (id, name) pairs, a few thousand short rows at most.
+        key = fold_vietnamese(text)
+        ids = [
+            pk
+            for pk, name in Locality.objects.order_by("-is_active", "path").values_list(
+                "pk", "name"
+            )
+            if pk not in exclude and key in fold_vietnamese(name)
+        ][:AUTOCOMPLETE_LIMIT]
+        by_id = Locality.objects.select_related("parent").in_bulk(ids)
+        return [by_id[pk] for pk in ids]
+
+
+urlpatterns = [
+    path("officials/", OfficialListView.as_view(), name="official_list"),
+    path("officials/new/", OfficialCreateView.as_view(), name="official_create"),
+    path("officials/export/", OfficialExportView.as_view(), name="official_export"),
+    path(
+        "officials/autocomplete/", OfficialAutocompleteView.as_view(), name="official_autocomplete"
+    ),
+    path(
+        "officials/localities/autocomplete/",
+        LocalityAutocompleteView.as_view(),
+        name="locality_autocomplete",
+    ),
+    path("officials/<int:pk>/", OfficialDetailView.as_view(), name="official_detail"),
+    path("officials/<int:pk>/edit/", OfficialUpdateView.as_view(), name="official_update"),
+    path("officials/<int:pk>/cv/", OfficialCvView.as_view(), name="official_cv"),
+]

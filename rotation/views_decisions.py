@@ -1,0 +1,187 @@
+"""Decision pages: list, detail, create and edit (the header fields)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+
+from accounts.access import CappedPaginator, OfficerRequiredMixin, StaffRequiredMixin
+from accounts.choices import Role
+
+from . import services
+from .choices import DecisionStatus
+from .filters import DecisionFilterSet
+from .forms import CancelForm, ConsultationAnswerForm, DecisionForm
+from .models import Consultation, Decision, Movement
+from .views import (
+    EDITABLE_STATUSES,
+    add_service_error,
+    allowed_actions,
+    decision_for_user,
+    managed_decision,
+)
+
+
+def _count_of(model, **conditions):
+    """Rows of ``model`` per decision, as a correlated subquery (no join on the list)."""
+    rows = (
+        model.objects.filter(decision=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("decision")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+class DecisionListView(StaffRequiredMixin, ListView):
+    template_name = "rotation/decision_list.html"
+    context_object_name = "decisions"
+    paginate_by = 30
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        visible = Decision.objects.for_user(self.request.user).values("pk")
+        decisions = (
+            Decision.objects.filter(pk__in=visible)
+            .select_related("issued_by")
+            .annotate(
+                n_movements=_count_of(Movement),
+                n_pending=_count_of(Consultation, answered_on__isnull=True),
+            )
+        )
+        self.filterset = DecisionFilterSet(
+            self.request.GET, queryset=decisions, request=self.request
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        context["filter_form"] = form
+        context["is_filtered"] = any(
+            self.request.GET.get(name) for name in form.fields if name != "sort"
+        )
+        return context
+
+
+class DecisionDetailView(StaffRequiredMixin, DetailView):
+    template_name = "rotation/decision_detail.html"
+    context_object_name = "decision"
+
+    def get_object(self, queryset=None):
+        queryset = Decision.objects.select_related("issued_by", "created_by", "approved_by")
+        return decision_for_user(self.request, self.kwargs["pk"], queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision, user = self.object, self.request.user
+        movements = list(
+            decision.movements.select_related(
+                "official",
+                "from_posting__org_unit",
+                "origin_position__org_unit",
+                "to_position__org_unit",
+            )
+        )
+        consultations = list(decision.consultations.select_related("org_unit"))
+        actions = allowed_actions(user, decision, movements)
+        answerable = set()
+        if decision.status == DecisionStatus.CONSULTING and user.has_role(Role.OFFICER):
+            answerable = set(
+                Consultation.objects.for_user(user)
+                .filter(decision=decision, answered_on__isnull=True)
+                .values_list("pk", flat=True)
+            )
+        for consultation in consultations:
+            consultation.answer_form = (
+                ConsultationAnswerForm(consultation=consultation)
+                if consultation.pk in answerable
+                else None
+            )
+        context.update(
+            movements=movements,
+            consultations=consultations,
+            pending_count=sum(1 for c in consultations if c.answered_on is None),
+            findings_count=sum(len(m.findings) for m in movements),
+            actions=actions,
+            cancel_form=CancelForm() if actions.cancel else None,
+        )
+        return context
+
+
+class DecisionCreateView(OfficerRequiredMixin, FormView):
+    template_name = "rotation/decision_form.html"
+    form_class = DecisionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            decision = services.decision_create(
+                number=data["number"],
+                issued_by=data["issued_by"],
+                title=data["title"],
+                signed_on=data.get("signed_on"),
+                note=data.get("note", ""),
+                created_by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Đã tạo dự thảo quyết định %(number)s. Bước tiếp theo: thêm các lượt điều chuyển.")
+            % {"number": decision.number},
+        )
+        return redirect("decision_detail", pk=decision.pk)
+
+
+class DecisionUpdateView(OfficerRequiredMixin, FormView):
+    """Number, title, signed date and note carry no rule: saved directly while editable."""
+
+    template_name = "rotation/decision_form.html"
+    form_class = DecisionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.decision = managed_decision(request, kwargs["pk"])
+        if self.decision.status not in EDITABLE_STATUSES:
+            messages.error(
+                request,
+                _("Không sửa được quyết định đang ở trạng thái “%(status)s”.")
+                % {"status": self.decision.get_status_display()},
+            )
+            return redirect("decision_detail", pk=self.decision.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "instance": self.decision,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(decision=self.decision, **kwargs)
+
+    def form_valid(self, form):
+        changed = [name for name in form.changed_data if name != "issued_by"]
+        if not changed:
+            messages.info(self.request, _("Không có thay đổi nào."))
+            return redirect("decision_detail", pk=self.decision.pk)
+        decision = form.save(commit=False)
+        decision.save(update_fields=changed)
+        labels = ", ".join(str(form.fields[name].label).lower() for name in changed)
+        messages.success(
+            self.request,
+            _("Đã cập nhật quyết định %(number)s: %(fields)s.")
+            % {"number": decision.number, "fields": labels},
+        )
+        return redirect("decision_detail", pk=decision.pk)

@@ -1,0 +1,40 @@
+/* Behaviour shared by the staff pages. No framework: Bootstrap, HTMX and Tom Select. */
+(function () {
+  "use strict";
+
+  // Autocomplete: <select data-autocomplete-url="..."> loads options as the user types.
+  function enhance(root) {
+    root.querySelectorAll("select[data-autocomplete-url]:not(.tomselected)").forEach(function (select) {
+      var url = select.dataset.autocompleteUrl;
+      new TomSelect(select, {
+        valueField: "id",
+        labelField: "text",
+        searchField: [],
+        maxOptions: 20,
+        loadThrottle: 250,
+        shouldLoad: function (query) { return query.length >= 2; },
+        load: function (query, callback) {
+          var sep = url.indexOf("?") >= 0 ? "&" : "?";
+          fetch(url + sep + "q=" + encodeURIComponent(query), { headers: { "Accept": "application/json" } })
+            .then(function (r) { return r.json(); })
+            .then(function (data) { callback(data.results); })
+            .catch(function () { callback(); });
+        },
+        onChange: function () { select.dispatchEvent(new Event("change", { bubbles: true })); },
+        render: {
+          no_results: function () { return '<div class="no-results">' + (select.dataset.noResults || "—") + "</div>"; },
+        },
+      });
+    });
+    // Confirmation before an action that changes records: <form data-confirm="...">.
+    root.querySelectorAll("form[data-confirm]:not([data-confirm-bound])").forEach(function (form) {
+      form.setAttribute("data-confirm-bound", "1");
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+})();
