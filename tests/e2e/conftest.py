@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.rotation.conftest import make_official, world  # noqa: F401 - shared fixtures
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 FLAGS = [
     "--headless",
