@@ -26,9 +26,10 @@ VERBS = {
 }
 
 
-def _lower_first(label: str) -> str:
-    """ "Từ Trung ương về tỉnh" → "từ Trung ương về tỉnh": proper nouns keep their capitals."""
-    return label[:1].lower() + label[1:]
+def sentence_part(direction: str, cadres: int) -> str:
+    """"từ Trung ương về tỉnh 1 đồng chí": lower-cased first letter, proper nouns keep capitals."""
+    label = str(direction_label(direction))
+    return _("%(label)s %(n)d đồng chí") % {"label": label[:1].lower() + label[1:], "n": cadres}
 
 
 def _breakdown(qs, field: str) -> dict[str, tuple[int, int]]:
@@ -58,11 +59,7 @@ def compute(ctx: Context) -> Result:
     by_kind = _breakdown(every_kind, "kind")
 
     directions = [code for code in DIRECTION_ORDER if code in by_direction]
-    parts = [
-        _("%(label)s %(n)d đồng chí")
-        % {"label": str(direction_label(code)).lower(), "n": by_direction[code][0]}
-        for code in directions
-    ]
+    parts = [sentence_part(code, by_direction[code][0]) for code in directions]
     period = periods.phrase(ctx.date_from, ctx.date_to, ctx.today)
     sentence = _("%(period)s đã %(verb)s %(cadres)d cán bộ") % {
         "period": period,

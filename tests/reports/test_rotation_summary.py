@@ -139,6 +139,7 @@ def test_bad_parameters_are_refused_in_vietnamese():
 
 
 def test_proper_nouns_keep_their_capitals_in_the_sentence():
-    from reports.definitions.rotation_summary import _lower_first
+    from reports.definitions.rotation_summary import sentence_part
 
-    assert _lower_first("Từ Trung ương về tỉnh") == "từ Trung ương về tỉnh"
+    assert sentence_part("central_to_province", 3) == "từ Trung ương về tỉnh 3 đồng chí"
+    assert sentence_part("province_to_district", 14) == "từ tỉnh về huyện 14 đồng chí"
