@@ -15,9 +15,9 @@ def alert_resolve(*, alert: Alert, by) -> Alert:
     """Mark ``alert`` resolved now; an alert already resolved is refused (nothing changes)."""
     require_role(by, Role.OFFICER)
     updated = Alert.objects.filter(pk=alert.pk, resolved_at__isnull=True).update(
-        resolved_at=timezone.now()
+        resolved_at=timezone.now(), resolved_by=by
     )
     if not updated:
         raise ValidationError(_("Cảnh báo này đã được đánh dấu đã xử lý trước đó."))
-    alert.refresh_from_db(fields=["resolved_at"])
+    alert.refresh_from_db(fields=["resolved_at", "resolved_by"])
     return alert

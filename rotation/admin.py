@@ -385,11 +385,19 @@ class RotationReviewAdmin(admin.ModelAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("raised_on", "kind", "official", "message", "resolved_at")
+    list_display = ("raised_on", "kind", "official", "message", "resolved_at", "resolved_by")
     list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter), "raised_on")
     search_fields = ("official__search_key", "message")
     list_select_related = ("official",)
-    readonly_fields = ("kind", "official", "movement", "message", "raised_on", "resolved_at")
+    readonly_fields = (
+        "kind",
+        "official",
+        "movement",
+        "message",
+        "raised_on",
+        "resolved_at",
+        "resolved_by",
+    )
     actions = ("resolve",)
 
     def has_add_permission(self, request):
@@ -397,5 +405,7 @@ class AlertAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_lazy("Đánh dấu đã xử lý"))
     def resolve(self, request, queryset):
-        n = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        n = queryset.filter(resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=request.user
+        )
         self.message_user(request, _("Đã đánh dấu %(n)d cảnh báo là đã xử lý.") % {"n": n})

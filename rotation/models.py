@@ -331,6 +331,15 @@ class Alert(models.Model):
     message = models.TextField(_("nội dung"))
     raised_on = models.DateField(_("ngày phát sinh"))
     resolved_at = models.DateTimeField(_("đã xử lý lúc"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xử lý"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Để trống khi hệ thống tự đóng cảnh báo vì điều kiện không còn."),
+    )
 
     objects = AlertQuerySet.as_manager()
 

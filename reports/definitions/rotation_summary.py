@@ -27,7 +27,7 @@ VERBS = {
 
 
 def sentence_part(direction: str, cadres: int) -> str:
-    """"từ Trung ương về tỉnh 1 đồng chí": lower-cased first letter, proper nouns keep capitals."""
+    """ "từ Trung ương về tỉnh 1 đồng chí": lower-cased first letter, proper nouns keep capitals."""
     label = str(direction_label(direction))
     return _("%(label)s %(n)d đồng chí") % {"label": label[:1].lower() + label[1:], "n": cadres}
 

@@ -302,7 +302,7 @@ def test_an_officer_resolves_an_alert_after_confirming(users, login, world, make
     assert response.redirect_chain[-1][0] == f"{ALERTS}?kind=overdue"
     assert "Đã đánh dấu đã xử lý cảnh báo về cán bộ Võ Văn Xử" in response.content.decode()
     alert.refresh_from_db()
-    assert alert.resolved_at is not None
+    assert alert.resolved_at is not None and alert.resolved_by == users.officer_a
     first = alert.resolved_at
     again = client.post(url, follow=True)
     assert "đã được đánh dấu đã xử lý trước đó" in again.content.decode()
