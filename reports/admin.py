@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.admin_mixins import ScopedAdminMixin
 
@@ -61,11 +61,11 @@ class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_lazy("báo cáo"))
+    @admin.display(description=gettext_lazy("báo cáo"))
     def report_title(self, obj):
         return obj.title
 
-    @admin.display(description=_lazy("tải về"))
+    @admin.display(description=gettext_lazy("tải về"))
     def downloads(self, obj):
         if obj.status != RunStatus.SUCCEEDED:
             return "—"
@@ -73,7 +73,7 @@ class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
         csv = reverse("admin:reports_reportrun_download", args=[obj.pk, "csv"])
         return format_html('<a href="{}">Excel</a> · <a href="{}">CSV</a>', xlsx, csv)
 
-    @admin.display(description=_lazy("kết quả"))
+    @admin.display(description=gettext_lazy("kết quả"))
     def result_html(self, obj):
         if obj.status != RunStatus.SUCCEEDED:
             return obj.error or "—"
@@ -108,7 +108,7 @@ class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 class SubscriptionForm(forms.ModelForm):
-    report = forms.ChoiceField(label=_lazy("báo cáo"), choices=report_choices)
+    report = forms.ChoiceField(label=gettext_lazy("báo cáo"), choices=report_choices)
 
     class Meta:
         model = Subscription
@@ -159,7 +159,7 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ()
     actions = ("send_now",)
 
-    @admin.display(description=_lazy("lần gửi gần nhất"))
+    @admin.display(description=gettext_lazy("lần gửi gần nhất"))
     def last_delivery(self, obj):
         last = obj.deliveries.order_by("-created_at").first()
         return f"{last.get_status_display()} ({last.created_at:%d/%m/%Y})" if last else "—"
@@ -176,7 +176,7 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         for obj in queryset:
             delivery.subscription_delete(subscription=obj)
 
-    @admin.action(description=_lazy("Gửi ngay (kỳ hiện tại)"))
+    @admin.action(description=gettext_lazy("Gửi ngay (kỳ hiện tại)"))
     def send_now(self, request, queryset):
         for subscription in queryset:
             send_subscription.delay(subscription.pk)

@@ -2,7 +2,7 @@
 
 import django_filters as filters
 from django import forms
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from config.forms import BootstrapFormMixin
 from personnel.text import fold_vietnamese
@@ -35,12 +35,14 @@ def _sorter(orderings: dict[str, tuple[str, ...]]):
 class AlertFilterSet(filters.FilterSet):
     """Open alerts by default; ``resolved=1`` includes those already resolved."""
 
-    q = filters.CharFilter(label=_lazy("Tên cán bộ"), method="search")
+    q = filters.CharFilter(label=gettext_lazy("Tên cán bộ"), method="search")
     kind = filters.ChoiceFilter(
-        label=_lazy("Loại cảnh báo"), choices=AlertKind.choices, empty_label=_lazy("Tất cả")
+        label=gettext_lazy("Loại cảnh báo"),
+        choices=AlertKind.choices,
+        empty_label=gettext_lazy("Tất cả"),
     )
     resolved = filters.BooleanFilter(
-        label=_lazy("Gồm cả cảnh báo đã xử lý"),
+        label=gettext_lazy("Gồm cả cảnh báo đã xử lý"),
         method="include_resolved",
         widget=forms.CheckboxInput,
     )
@@ -78,17 +80,21 @@ def _report_choices():
 
 
 class SubscriptionFilterSet(filters.FilterSet):
-    q = filters.CharFilter(label=_lazy("Tên đăng ký"), field_name="name", lookup_expr="icontains")
+    q = filters.CharFilter(
+        label=gettext_lazy("Tên đăng ký"), field_name="name", lookup_expr="icontains"
+    )
     report = filters.ChoiceFilter(
-        label=_lazy("Báo cáo"), choices=_report_choices, empty_label=_lazy("Tất cả")
+        label=gettext_lazy("Báo cáo"), choices=_report_choices, empty_label=gettext_lazy("Tất cả")
     )
     period_rule = filters.ChoiceFilter(
-        label=_lazy("Kỳ báo cáo"), choices=periods.PeriodRule.choices, empty_label=_lazy("Tất cả")
+        label=gettext_lazy("Kỳ báo cáo"),
+        choices=periods.PeriodRule.choices,
+        empty_label=gettext_lazy("Tất cả"),
     )
     is_active = filters.ChoiceFilter(
-        label=_lazy("Trạng thái"),
-        choices=[("1", _lazy("Đang hoạt động")), ("0", _lazy("Tạm dừng"))],
-        empty_label=_lazy("Tất cả"),
+        label=gettext_lazy("Trạng thái"),
+        choices=[("1", gettext_lazy("Đang hoạt động")), ("0", gettext_lazy("Tạm dừng"))],
+        empty_label=gettext_lazy("Tất cả"),
         method="active",
     )
     sort = filters.CharFilter(

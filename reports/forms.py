@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from config.forms import BootstrapFormMixin
 from personnel.models import OrgUnit
@@ -27,13 +27,13 @@ class Preset:
     CUSTOM = "custom"
 
     CHOICES = [
-        (THIS_TERM, _lazy("Từ đầu nhiệm kỳ đến nay")),
-        (LAST_TERM, _lazy("Nhiệm kỳ trước")),
-        (THIS_YEAR, _lazy("Từ đầu năm đến nay")),
-        (LAST_YEAR, _lazy("Năm trước")),
-        (LAST_QUARTER, _lazy("Quý trước")),
-        (LAST_MONTH, _lazy("Tháng trước")),
-        (CUSTOM, _lazy("Tùy chọn: nhập từ ngày, đến ngày")),
+        (THIS_TERM, gettext_lazy("Từ đầu nhiệm kỳ đến nay")),
+        (LAST_TERM, gettext_lazy("Nhiệm kỳ trước")),
+        (THIS_YEAR, gettext_lazy("Từ đầu năm đến nay")),
+        (LAST_YEAR, gettext_lazy("Năm trước")),
+        (LAST_QUARTER, gettext_lazy("Quý trước")),
+        (LAST_MONTH, gettext_lazy("Tháng trước")),
+        (CUSTOM, gettext_lazy("Tùy chọn: nhập từ ngày, đến ngày")),
     ]
 
     RULES = {
@@ -133,9 +133,9 @@ def scope_field(user, **kwargs) -> ScopeChoiceField:
     queryset = OrgUnit.objects.for_user(user).filter(is_active=True).order_by("path")
     field = ScopeChoiceField(
         queryset=queryset,
-        label=_lazy("Phạm vi"),
+        label=gettext_lazy("Phạm vi"),
         empty_label=None,
-        help_text=_lazy("Cơ quan, đơn vị và các đơn vị trực thuộc được tính trong báo cáo."),
+        help_text=gettext_lazy("Cơ quan, đơn vị và các đơn vị trực thuộc được tính trong báo cáo."),
         **kwargs,
     )
     scope = getattr(user, "scope", None)
@@ -148,13 +148,17 @@ class ReportRunForm(BootstrapFormMixin, forms.Form):
 
     scope = forms.ModelChoiceField(queryset=OrgUnit.objects.none())
     period = forms.ChoiceField(
-        label=_lazy("Kỳ báo cáo"), choices=Preset.CHOICES, initial=Preset.THIS_TERM
+        label=gettext_lazy("Kỳ báo cáo"), choices=Preset.CHOICES, initial=Preset.THIS_TERM
     )
     date_from = forms.DateField(
-        label=_lazy("Từ ngày"), required=False, help_text=_lazy("Khi chọn kỳ “Tùy chọn”.")
+        label=gettext_lazy("Từ ngày"),
+        required=False,
+        help_text=gettext_lazy("Khi chọn kỳ “Tùy chọn”."),
     )
     date_to = forms.DateField(
-        label=_lazy("Đến ngày"), required=False, help_text=_lazy("Khi chọn kỳ “Tùy chọn”.")
+        label=gettext_lazy("Đến ngày"),
+        required=False,
+        help_text=gettext_lazy("Khi chọn kỳ “Tùy chọn”."),
     )
 
     def __init__(self, *args, definition: ReportDefinition, user, today: dt.date, **kwargs):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_celery_beat.models import CrontabSchedule
 
 from config.forms import BootstrapFormMixin
@@ -27,21 +27,21 @@ class Frequency:
     KEEP = "keep"
 
     CHOICES = [
-        (MONTHLY, _lazy("Hằng tháng")),
-        (WEEKLY, _lazy("Hằng tuần")),
-        (DAILY, _lazy("Hằng ngày")),
+        (MONTHLY, gettext_lazy("Hằng tháng")),
+        (WEEKLY, gettext_lazy("Hằng tuần")),
+        (DAILY, gettext_lazy("Hằng ngày")),
     ]
 
 
 # Crontab weekdays: 0 is Sunday.
 WEEKDAYS = [
-    ("1", _lazy("Thứ Hai")),
-    ("2", _lazy("Thứ Ba")),
-    ("3", _lazy("Thứ Tư")),
-    ("4", _lazy("Thứ Năm")),
-    ("5", _lazy("Thứ Sáu")),
-    ("6", _lazy("Thứ Bảy")),
-    ("0", _lazy("Chủ nhật")),
+    ("1", gettext_lazy("Thứ Hai")),
+    ("2", gettext_lazy("Thứ Ba")),
+    ("3", gettext_lazy("Thứ Tư")),
+    ("4", gettext_lazy("Thứ Năm")),
+    ("5", gettext_lazy("Thứ Sáu")),
+    ("6", gettext_lazy("Thứ Bảy")),
+    ("0", gettext_lazy("Chủ nhật")),
 ]
 HOURS = [(str(h), f"{h:02d}:00") for h in range(24)]
 LAST_SAFE_DAY = 28  # every month has it
@@ -128,30 +128,30 @@ def selectable_recipients(user):
 
 
 class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
-    report = forms.ChoiceField(label=_lazy("Báo cáo"))
-    frequency = forms.ChoiceField(label=_lazy("Tần suất gửi"), choices=Frequency.CHOICES)
+    report = forms.ChoiceField(label=gettext_lazy("Báo cáo"))
+    frequency = forms.ChoiceField(label=gettext_lazy("Tần suất gửi"), choices=Frequency.CHOICES)
     day_of_month = forms.IntegerField(
-        label=_lazy("Ngày trong tháng"),
+        label=gettext_lazy("Ngày trong tháng"),
         required=False,
         min_value=1,
         max_value=LAST_SAFE_DAY,
-        help_text=_lazy("Từ 1 đến 28, để tháng nào cũng gửi; dùng khi gửi hằng tháng."),
+        help_text=gettext_lazy("Từ 1 đến 28, để tháng nào cũng gửi; dùng khi gửi hằng tháng."),
         error_messages={
-            key: _lazy("Ngày gửi trong tháng phải là số từ 1 đến 28.")
+            key: gettext_lazy("Ngày gửi trong tháng phải là số từ 1 đến 28.")
             for key in ("invalid", "min_value", "max_value")
         },
     )
     weekday = forms.ChoiceField(
-        label=_lazy("Thứ trong tuần"),
+        label=gettext_lazy("Thứ trong tuần"),
         required=False,
         choices=[("", "—"), *WEEKDAYS],
-        help_text=_lazy("Dùng khi gửi hằng tuần."),
+        help_text=gettext_lazy("Dùng khi gửi hằng tuần."),
     )
     hour = forms.ChoiceField(
-        label=_lazy("Giờ gửi"),
+        label=gettext_lazy("Giờ gửi"),
         choices=HOURS,
         initial="7",
-        help_text=_lazy("Giờ Việt Nam; báo cáo được tính và gửi lúc này."),
+        help_text=gettext_lazy("Giờ Việt Nam; báo cáo được tính và gửi lúc này."),
     )
 
     class Meta:
@@ -167,11 +167,11 @@ class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
             "attach_csv",
             "skip_if_empty",
         ]
-        labels = {"name": _lazy("Tên đăng ký")}
+        labels = {"name": gettext_lazy("Tên đăng ký")}
         widgets = {"extra_emails": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "name": _lazy("Ví dụ: Tổng hợp luân chuyển hằng tháng gửi Thường trực Tỉnh ủy."),
-            "period_rule": _lazy(
+            "name": gettext_lazy("Ví dụ: Tổng hợp luân chuyển hằng tháng gửi Thường trực Tỉnh ủy."),
+            "period_rule": gettext_lazy(
                 "Kỳ số liệu tính tại ngày gửi; ví dụ “Tháng trước” gửi ngày 1/5 là số liệu tháng 4."
             ),
         }
@@ -192,8 +192,8 @@ class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
             "recipients": RecipientsField(
                 queryset=self.selectable,
                 required=False,
-                label=_lazy("Người nhận trong hệ thống"),
-                help_text=_lazy(
+                label=gettext_lazy("Người nhận trong hệ thống"),
+                help_text=gettext_lazy(
                     "Người dùng có địa chỉ thư điện tử trong phạm vi của bạn; giữ phím Ctrl để chọn nhiều người."
                 ),
                 widget=forms.SelectMultiple(attrs={"size": 8}),

@@ -5,7 +5,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from personnel.terms import Term, term_on, terms
 
@@ -13,12 +13,12 @@ __all__ = ["PeriodRule", "Term", "phrase", "resolve", "term_on", "terms"]
 
 
 class PeriodRule(models.TextChoices):
-    THIS_TERM_TO_DATE = "this_term_to_date", _lazy("Từ đầu nhiệm kỳ đến nay")
-    LAST_MONTH = "last_month", _lazy("Tháng trước")
-    LAST_QUARTER = "last_quarter", _lazy("Quý trước")
-    THIS_YEAR_TO_DATE = "this_year_to_date", _lazy("Từ đầu năm đến nay")
-    LAST_YEAR = "last_year", _lazy("Năm trước")
-    THIS_QUARTER_TO_DATE = "this_quarter_to_date", _lazy("Từ đầu quý đến nay")
+    THIS_TERM_TO_DATE = "this_term_to_date", gettext_lazy("Từ đầu nhiệm kỳ đến nay")
+    LAST_MONTH = "last_month", gettext_lazy("Tháng trước")
+    LAST_QUARTER = "last_quarter", gettext_lazy("Quý trước")
+    THIS_YEAR_TO_DATE = "this_year_to_date", gettext_lazy("Từ đầu năm đến nay")
+    LAST_YEAR = "last_year", gettext_lazy("Năm trước")
+    THIS_QUARTER_TO_DATE = "this_quarter_to_date", gettext_lazy("Từ đầu quý đến nay")
 
 
 def resolve(rule: str, today: dt.date) -> tuple[dt.date, dt.date]:

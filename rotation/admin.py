@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import ScopedAdminMixin, ScopedForeignKeyMixin
@@ -71,7 +71,7 @@ class MovementInline(ScopedForeignKeyMixin, admin.StackedInline):
     )
     readonly_fields = ("direction", "expected_end_on", "applied_at", "findings_display")
 
-    @admin.display(description=_lazy("kết quả kiểm tra quy định"))
+    @admin.display(description=gettext_lazy("kết quả kiểm tra quy định"))
     def findings_display(self, obj):
         return findings_html(obj)
 
@@ -114,7 +114,9 @@ class ConsultationInline(admin.TabularInline):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 @admin.register(Decision)
@@ -151,7 +153,7 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_movements=Count("movements", distinct=True))
 
-    @admin.display(description=_lazy("số cán bộ"), ordering="n_movements")
+    @admin.display(description=gettext_lazy("số cán bộ"), ordering="n_movements")
     def movement_count(self, obj):
         return obj.n_movements
 
@@ -226,7 +228,7 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if done:
             self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
 
-    @admin.action(description=_lazy("Gửi xin ý kiến nơi đi, nơi đến, cấp ủy địa phương"))
+    @admin.action(description=gettext_lazy("Gửi xin ý kiến nơi đi, nơi đến, cấp ủy địa phương"))
     def request_consultations(self, request, queryset):
         self._run(
             request,
@@ -235,7 +237,7 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             _("Đã gửi xin ý kiến cho %(n)d quyết định."),
         )
 
-    @admin.action(description=_lazy("Ban hành (phê duyệt)"))
+    @admin.action(description=gettext_lazy("Ban hành (phê duyệt)"))
     def approve(self, request, queryset):
         def approve_one(decision):
             services.decision_approve(decision=decision, by=request.user)
@@ -250,7 +252,7 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
         self._run(request, queryset, approve_one, _("Đã ban hành %(n)d quyết định."))
 
-    @admin.action(description=_lazy("Thi hành các lượt đã đến ngày hiệu lực"))
+    @admin.action(description=gettext_lazy("Thi hành các lượt đã đến ngày hiệu lực"))
     def apply_due(self, request, queryset):
         today = timezone.localdate()
         applied = 0
@@ -271,7 +273,7 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             request, _("Đã thi hành %(n)d lượt điều chuyển.") % {"n": applied}, messages.INFO
         )
 
-    @admin.action(description=_lazy("Hủy quyết định"))
+    @admin.action(description=gettext_lazy("Hủy quyết định"))
     def cancel(self, request, queryset):
         form = CancelForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
@@ -320,7 +322,7 @@ class MovementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     )
     show_full_result_count = False
 
-    @admin.display(description=_lazy("kết quả kiểm tra quy định"))
+    @admin.display(description=gettext_lazy("kết quả kiểm tra quy định"))
     def findings_display(self, obj):
         return findings_html(obj)
 
@@ -403,7 +405,7 @@ class AlertAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_lazy("Đánh dấu đã xử lý"))
+    @admin.action(description=gettext_lazy("Đánh dấu đã xử lý"))
     def resolve(self, request, queryset):
         n = queryset.filter(resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=request.user

@@ -5,6 +5,7 @@ Usage, with `make run` serving the demo on port 8000 in another terminal:
 Drives Debian's Chromium (/usr/bin/chromium) with Playwright; downloads no browser.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,7 +22,10 @@ FLAGS = [
 ]
 
 
-def main(base: str, username: str = "admin", password: str = "luanchuyen-demo") -> None:
+def main(base: str) -> None:
+    # The demo admin that `make run` creates (see DEMO_ADMIN_* in .env.example).
+    username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
+    password = os.environ.get("DEMO_ADMIN_PASSWORD", "luanchuyen-demo")
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from personnel.models import OrgUnit
 from rotation.choices import ConsultationRole
@@ -115,8 +115,8 @@ def compute(ctx: Context) -> Result:
 register(
     ReportDefinition(
         code="consultation_compliance",
-        title=_lazy("Trao đổi ý kiến trước khi ban hành"),
-        description=_lazy(
+        title=gettext_lazy("Trao đổi ý kiến trước khi ban hành"),
+        description=gettext_lazy(
             "Quyết định ban hành có và không có đủ ý kiến của nơi đi, nơi đến, cấp ủy địa phương."
         ),
         compute=compute,

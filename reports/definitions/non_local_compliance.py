@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from personnel.choices import Level
 from personnel.models import Position, Posting
@@ -108,8 +108,8 @@ def compute(ctx: Context) -> Result:
 register(
     ReportDefinition(
         code="non_local_compliance",
-        title=_lazy("Bố trí cán bộ không phải người địa phương"),
-        description=_lazy(
+        title=gettext_lazy("Bố trí cán bộ không phải người địa phương"),
+        description=gettext_lazy(
             "Chức danh phải bố trí người không phải người địa phương: tỷ lệ đạt theo chức danh và địa bàn."
         ),
         compute=compute,

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from personnel.choices import Gender, Level, PlanningStatus
 from personnel.models import PlanningEntry
@@ -147,21 +147,21 @@ def _term_choices():
 register(
     ReportDefinition(
         code="planning_structure",
-        title=_lazy("Cơ cấu quy hoạch cán bộ"),
-        description=_lazy(
+        title=gettext_lazy("Cơ cấu quy hoạch cán bộ"),
+        description=gettext_lazy(
             "Số cán bộ quy hoạch cho từng chức danh; tỷ lệ cán bộ trẻ, nữ, dân tộc thiểu số so với chỉ tiêu."
         ),
         compute=compute,
         params=(
             Param(
                 "term",
-                _lazy("Nhiệm kỳ quy hoạch"),
+                gettext_lazy("Nhiệm kỳ quy hoạch"),
                 default="",
-                choices=(("", _lazy("Nhiệm kỳ của ngày cuối kỳ")), *_term_choices()),
+                choices=(("", gettext_lazy("Nhiệm kỳ của ngày cuối kỳ")), *_term_choices()),
             ),
             Param(
                 "young_target",
-                _lazy("Chỉ tiêu cán bộ trẻ (%)"),
+                gettext_lazy("Chỉ tiêu cán bộ trẻ (%)"),
                 kind="int",
                 default=15,
                 minimum=0,
@@ -169,7 +169,7 @@ register(
             ),
             Param(
                 "women_target",
-                _lazy("Chỉ tiêu cán bộ nữ (%)"),
+                gettext_lazy("Chỉ tiêu cán bộ nữ (%)"),
                 kind="int",
                 default=25,
                 minimum=0,
@@ -177,7 +177,7 @@ register(
             ),
             Param(
                 "minority_target",
-                _lazy("Chỉ tiêu cán bộ dân tộc thiểu số (%)"),
+                gettext_lazy("Chỉ tiêu cán bộ dân tộc thiểu số (%)"),
                 kind="int",
                 default=0,
                 minimum=0,

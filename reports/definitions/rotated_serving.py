@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from rotation.choices import ReviewPeriod
 from rotation.directions import DIRECTION_ORDER, direction_label
@@ -90,8 +90,8 @@ def compute(ctx: Context) -> Result:
 register(
     ReportDefinition(
         code="rotated_serving",
-        title=_lazy("Cán bộ đang luân chuyển"),
-        description=_lazy(
+        title=gettext_lazy("Cán bộ đang luân chuyển"),
+        description=gettext_lazy(
             "Cán bộ luân chuyển đang công tác tại ngày cuối kỳ: ngày bắt đầu, dự kiến kết thúc, "
             "số tháng còn lại, quá hạn, thiếu đánh giá."
         ),

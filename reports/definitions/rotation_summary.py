@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from personnel.choices import ManagementTier
 from rotation.choices import MovementKind
@@ -16,13 +16,13 @@ ALL = "all"
 # Rows listed even when zero are the usual directions; these appear only when counted.
 OPTIONAL_ROWS = {"internal", "external"} | {code for code in DIRECTION_ORDER if "central" in code}
 VERBS = {
-    MovementKind.ROTATION: _lazy("luân chuyển"),
-    MovementKind.TRANSFER: _lazy("điều động"),
-    MovementKind.APPOINTMENT: _lazy("bổ nhiệm"),
-    MovementKind.REAPPOINTMENT: _lazy("bổ nhiệm lại"),
-    MovementKind.SECONDMENT: _lazy("biệt phái"),
-    MovementKind.RETURN: _lazy("bố trí trở về"),
-    ALL: _lazy("luân chuyển, điều động, bổ nhiệm"),
+    MovementKind.ROTATION: gettext_lazy("luân chuyển"),
+    MovementKind.TRANSFER: gettext_lazy("điều động"),
+    MovementKind.APPOINTMENT: gettext_lazy("bổ nhiệm"),
+    MovementKind.REAPPOINTMENT: gettext_lazy("bổ nhiệm lại"),
+    MovementKind.SECONDMENT: gettext_lazy("biệt phái"),
+    MovementKind.RETURN: gettext_lazy("bố trí trở về"),
+    ALL: gettext_lazy("luân chuyển, điều động, bổ nhiệm"),
 }
 
 
@@ -122,8 +122,8 @@ def compute(ctx: Context) -> Result:
 register(
     ReportDefinition(
         code="rotation_summary",
-        title=_lazy("Tổng hợp luân chuyển cán bộ"),
-        description=_lazy(
+        title=gettext_lazy("Tổng hợp luân chuyển cán bộ"),
+        description=gettext_lazy(
             "Số cán bộ và số lượt luân chuyển trong kỳ theo hướng, hình thức và diện quản lý; "
             "chỉ tính quyết định đã ban hành."
         ),
@@ -131,9 +131,9 @@ register(
         params=(
             Param(
                 "kind",
-                _lazy("Hình thức"),
+                gettext_lazy("Hình thức"),
                 default=MovementKind.ROTATION,
-                choices=(*MovementKind.choices, (ALL, _lazy("Tất cả hình thức"))),
+                choices=(*MovementKind.choices, (ALL, gettext_lazy("Tất cả hình thức"))),
             ),
         ),
     )

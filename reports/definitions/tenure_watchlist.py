@@ -3,7 +3,7 @@
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from personnel.choices import Gender, OfficialStatus, PositionKind
 from personnel.models import Official
@@ -162,16 +162,23 @@ def compute(ctx: Context) -> Result:
 register(
     ReportDefinition(
         code="tenure_watchlist",
-        title=_lazy("Danh sách theo dõi nhiệm kỳ, tuổi nghỉ hưu"),
-        description=_lazy(
+        title=gettext_lazy("Danh sách theo dõi nhiệm kỳ, tuổi nghỉ hưu"),
+        description=gettext_lazy(
             "Giữ chức vụ quá hai nhiệm kỳ, giữ chức vụ lâu năm, sắp nghỉ hưu, sắp hết thời hạn bổ nhiệm."
         ),
         compute=compute,
         params=(
-            Param("months", _lazy("Số tháng tới"), kind="int", default=12, minimum=1, maximum=60),
+            Param(
+                "months",
+                gettext_lazy("Số tháng tới"),
+                kind="int",
+                default=12,
+                minimum=1,
+                maximum=60,
+            ),
             Param(
                 "long_tenure_years",
-                _lazy("Số năm giữ chức vụ"),
+                gettext_lazy("Số năm giữ chức vụ"),
                 kind="int",
                 default=5,
                 minimum=1,

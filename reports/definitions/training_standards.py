@@ -1,7 +1,7 @@
 """Training standards: shares of a management tier meeting degree and political theory standards."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from personnel.choices import EducationLevel, ManagementTier, OfficialStatus, PoliticalTheory
 from personnel.models import Official
@@ -133,21 +133,21 @@ def compute(ctx: Context) -> Result:
 register(
     ReportDefinition(
         code="training_standards",
-        title=_lazy("Chuẩn hóa trình độ cán bộ"),
-        description=_lazy(
+        title=gettext_lazy("Chuẩn hóa trình độ cán bộ"),
+        description=gettext_lazy(
             "Tỷ lệ cán bộ đạt chuẩn trình độ chuyên môn và lý luận chính trị theo diện quản lý."
         ),
         compute=compute,
         params=(
             Param(
                 "tier",
-                _lazy("Diện quản lý"),
+                gettext_lazy("Diện quản lý"),
                 default=ManagementTier.PROVINCIAL_STANDING,
-                choices=(*ManagementTier.choices, (ALL, _lazy("Tất cả"))),
+                choices=(*ManagementTier.choices, (ALL, gettext_lazy("Tất cả"))),
             ),
             Param(
                 "postgraduate_target",
-                _lazy("Chỉ tiêu thạc sĩ, tiến sĩ (%)"),
+                gettext_lazy("Chỉ tiêu thạc sĩ, tiến sĩ (%)"),
                 kind="int",
                 default=30,
                 minimum=0,
