@@ -66,6 +66,20 @@ def main() -> int:
     status, body = get(f"/admin/personnel/official/{rows[0]}/history/")
     check(status == 200, f"history answered {status}")
     print("official page with postings inline and history: 200")
+
+    # The staff pages, with the same session.
+    for path, marker in (
+        ("/", "stat-card"),
+        ("/officials/", "/officials/"),
+        ("/decisions/", "/decisions/"),
+        ("/reports/", "rotation_summary"),
+    ):
+        started = time.monotonic()
+        status, body = get(path)
+        check(status == 200 and marker in body, f"{path} answered {status}")
+        print(f"{path}: 200, {time.monotonic() - started:.2f} s")
+    status, body = get("/accounts/login/")
+    check(status == 200, f"staff login page answered {status}")
     return 0
 
 
