@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ run: $(STAMP) ## migrate, load demo data if empty, start web + worker + beat
 
 test: $(STAMP) ## run the whole test suite (DATABASE_URL / REDIS_URL select real services)
 	$(VENV)/bin/pytest
+
+bench: $(STAMP) ## scale data in PostgreSQL (BENCH_DATABASE_URL) and timings -> bench/RESULTS.md
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP) ## ruff, formatting and missing migrations
 	$(VENV)/bin/ruff check .

@@ -62,3 +62,12 @@ class CappedPaginator(Paginator):
         return min(counted, self.cap)
 
     is_capped = False
+
+
+class ClampedPaginationMixin:
+    """For ListViews: a page number past the end or not a number shows the nearest page, not 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()

@@ -108,10 +108,20 @@ def header_lines(header: ExportHeader) -> list[tuple[str, str]]:
     ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula (``=HYPERLINK(…)``) is written as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _text(value) -> str | int:
     if isinstance(value, dt.date):
         return date_format(value, "d/m/Y")
-    return value
+    return spreadsheet_safe(value)
 
 
 def to_xlsx(queryset: QuerySet, header: ExportHeader) -> tuple[bytes, int]:
@@ -131,12 +141,13 @@ def to_xlsx(queryset: QuerySet, header: ExportHeader) -> tuple[bytes, int]:
         sheet.column_dimensions[letter].width = width
     sheet.append([bold_cell(_("DANH SÁCH CÁN BỘ"), size=14)])
     for label, value in header_lines(header):
-        sheet.append([bold_cell(label), value])
+        sheet.append([bold_cell(label), spreadsheet_safe(value)])
     sheet.append([])
     sheet.append([bold_cell(label) for label in columns()])
     count = 0
     for row in rows(queryset):
         count += 1
+        row = [spreadsheet_safe(value) for value in row]
         # Plain values are written fastest; only the date needs a cell with its format.
         born = WriteOnlyCell(sheet, value=row[DATE_COLUMN])
         born.number_format = "DD/MM/YYYY"
@@ -153,7 +164,7 @@ def to_csv(queryset: QuerySet, header: ExportHeader) -> tuple[str, int]:
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow([_("DANH SÁCH CÁN BỘ")])
-    writer.writerows(header_lines(header))
+    writer.writerows([label, spreadsheet_safe(value)] for label, value in header_lines(header))
     writer.writerow([])
     writer.writerow(columns())
     count = 0

@@ -240,7 +240,7 @@ def _validate_code_unique(official: Official) -> None:
         )
 
 
-def _save_official(official: Official) -> Official:
+def _save_official(official: Official, update_fields: list[str] | None = None) -> Official:
     official.code = (official.code or "").strip()
     official.full_name = " ".join((official.full_name or "").split())
     _validate_code_unique(official)
@@ -248,7 +248,7 @@ def _save_official(official: Official) -> Official:
     official.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
-            official.save()
+            official.save(update_fields=update_fields)
     except IntegrityError as error:  # a concurrent write took the code
         raise ValidationError(
             {
@@ -294,7 +294,11 @@ def official_update(*, official: Official, by=None, **changes) -> Official:
     unknown = set(changes) - OFFICIAL_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"official_update got unexpected fields: {sorted(unknown)}")
-    _lock_official(official.pk)
+    # Work on the row as it is now (a movement may have changed the derived current
+    # posting meanwhile) and write only the profile fields.
+    fresh = _lock_official(official.pk)
     for field, value in changes.items():
-        setattr(official, field, value)
-    return _save_official(official)
+        setattr(fresh, field, value)
+    _save_official(fresh, update_fields=[*changes, "search_key"])
+    official.refresh_from_db()
+    return official

@@ -176,7 +176,7 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         for obj in queryset:
             delivery.subscription_delete(subscription=obj)
 
-    @admin.action(description=gettext_lazy("Gửi ngay (kỳ hiện tại)"))
+    @admin.action(description=gettext_lazy("Gửi ngay (kỳ hiện tại)"), permissions=["change"])
     def send_now(self, request, queryset):
         for subscription in queryset:
             send_subscription.delay(subscription.pk)

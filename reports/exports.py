@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from personnel.exports import spreadsheet_safe
+
 THIN = Side(style="thin", color="999999")
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
@@ -41,10 +43,10 @@ def to_xlsx(result: dict) -> bytes:
     sheet.append([result["title"].upper()])
     sheet["A1"].font = Font(bold=True, size=14)
     for label, value in header_lines(result):
-        sheet.append([label, value])
+        sheet.append([label, spreadsheet_safe(value)])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
     sheet.append([])
-    sheet.append([result["sentence"]])
+    sheet.append([spreadsheet_safe(result["sentence"])])
     sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     width = max((len(t["columns"]) for t in result["tables"]), default=1)
     sheet.merge_cells(
@@ -66,6 +68,7 @@ def to_xlsx(result: dict) -> bytes:
             )
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table["rows"] or [[_("(không có số liệu)")]]:
+            row = [spreadsheet_safe(value) for value in row]
             sheet.append(row)
             for col, value in enumerate(row, start=1):
                 sheet.cell(sheet.max_row, col).border = Border(THIN, THIN, THIN, THIN)
@@ -84,13 +87,13 @@ def to_csv(result: dict) -> str:
     writer = csv.writer(buffer)
     writer.writerow([result["title"]])
     for label, value in header_lines(result):
-        writer.writerow([label, value])
-    writer.writerow([result["sentence"]])
+        writer.writerow([label, spreadsheet_safe(value)])
+    writer.writerow([spreadsheet_safe(result["sentence"])])
     for table in result["tables"]:
         writer.writerow([])
         writer.writerow([table["title"]])
         writer.writerow([c["label"] for c in table["columns"]])
-        writer.writerows(table["rows"])
+        writer.writerows([spreadsheet_safe(value) for value in row] for row in table["rows"])
     return buffer.getvalue()
 
 

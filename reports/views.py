@@ -11,15 +11,6 @@ from accounts.access import StaffRequiredMixin
 from . import selectors
 
 
-class ClampedPaginationMixin:
-    """A page number past the end (a list that shrank, a bookmarked link) shows the last page, not 404."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-
 class DashboardView(StaffRequiredMixin, TemplateView):
     template_name = "reports/dashboard.html"
 

@@ -11,6 +11,7 @@ from django.views.generic import ListView
 
 from accounts.access import (
     CappedPaginator,
+    ClampedPaginationMixin,
     OfficerRequiredMixin,
     StaffRequiredMixin,
     get_scoped_or_404,
@@ -20,7 +21,6 @@ from rotation.models import Alert
 
 from .alerts import alert_resolve
 from .filters import AlertFilterSet
-from .views import ClampedPaginationMixin
 
 KIND_CSS = {
     AlertKind.OVERDUE: "danger",

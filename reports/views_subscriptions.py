@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView
 
 from accounts.access import (
     CappedPaginator,
+    ClampedPaginationMixin,
     OfficerRequiredMixin,
     StaffRequiredMixin,
     get_scoped_or_404,
@@ -22,7 +23,6 @@ from .filters import SubscriptionFilterSet
 from .forms import PARAM_PREFIX, add_validation_error
 from .forms_subscriptions import SubscriptionForm, schedule_text
 from .models import Subscription
-from .views import ClampedPaginationMixin
 
 STATUS_CSS = {
     DeliveryStatus.SENT: "success",

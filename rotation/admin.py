@@ -75,17 +75,21 @@ class MovementInline(ScopedForeignKeyMixin, admin.StackedInline):
     def findings_display(self, obj):
         return findings_html(obj)
 
-    def _draft(self, obj):
-        return obj is None or obj.status == DecisionStatus.DRAFT
+    def _editable(self, request, obj):
+        if obj is None:
+            return True
+        return obj.status == DecisionStatus.DRAFT and services.decision_manageable_by(
+            request.user, obj
+        )
 
     def has_add_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_add_permission(request, obj)
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_change_permission(request, obj)
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_delete_permission(request, obj)
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
 
 
 class ConsultationInline(admin.TabularInline):
@@ -156,6 +160,15 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("số cán bộ"), ordering="n_movements")
     def movement_count(self, obj):
         return obj.n_movements
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        # Decisions moving someone of this scope are visible; only the issuer's side edits.
+        return allowed and (obj is None or services.decision_manageable_by(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or services.decision_manageable_by(request.user, obj))
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status not in (DecisionStatus.DRAFT, DecisionStatus.CONSULTING):
@@ -228,7 +241,10 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if done:
             self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
 
-    @admin.action(description=gettext_lazy("Gửi xin ý kiến nơi đi, nơi đến, cấp ủy địa phương"))
+    @admin.action(
+        description=gettext_lazy("Gửi xin ý kiến nơi đi, nơi đến, cấp ủy địa phương"),
+        permissions=["change"],
+    )
     def request_consultations(self, request, queryset):
         self._run(
             request,
@@ -237,7 +253,7 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             _("Đã gửi xin ý kiến cho %(n)d quyết định."),
         )
 
-    @admin.action(description=gettext_lazy("Ban hành (phê duyệt)"))
+    @admin.action(description=gettext_lazy("Ban hành (phê duyệt)"), permissions=["change"])
     def approve(self, request, queryset):
         def approve_one(decision):
             services.decision_approve(decision=decision, by=request.user)
@@ -252,7 +268,9 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
         self._run(request, queryset, approve_one, _("Đã ban hành %(n)d quyết định."))
 
-    @admin.action(description=gettext_lazy("Thi hành các lượt đã đến ngày hiệu lực"))
+    @admin.action(
+        description=gettext_lazy("Thi hành các lượt đã đến ngày hiệu lực"), permissions=["change"]
+    )
     def apply_due(self, request, queryset):
         today = timezone.localdate()
         applied = 0
@@ -261,19 +279,20 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 applied_at__isnull=True, effective_on__lte=today
             ):
                 try:
-                    services.movement_apply(movement=movement, today=today)
+                    services.movement_apply(movement=movement, today=today, by=request.user)
                     applied += 1
-                except ValidationError as error:
+                except (ValidationError, PermissionDenied) as error:
+                    text = "; ".join(getattr(error, "messages", [str(error)]))
                     self.message_user(
                         request,
-                        f"{decision.number} – {movement.official.full_name}: {'; '.join(error.messages)}",
+                        f"{decision.number} – {movement.official.full_name}: {text}",
                         messages.ERROR,
                     )
         self.message_user(
             request, _("Đã thi hành %(n)d lượt điều chuyển.") % {"n": applied}, messages.INFO
         )
 
-    @admin.action(description=gettext_lazy("Hủy quyết định"))
+    @admin.action(description=gettext_lazy("Hủy quyết định"), permissions=["change"])
     def cancel(self, request, queryset):
         form = CancelForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
@@ -359,7 +378,7 @@ class ConsultationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RotationReview)
-class RotationReviewAdmin(admin.ModelAdmin):
+class RotationReviewAdmin(ScopedForeignKeyMixin, admin.ModelAdmin):
     list_display = ("movement", "period", "year", "rating", "recorded_at")
     list_filter = ("period", "year", "rating")
     autocomplete_fields = ("movement",)
@@ -405,7 +424,7 @@ class AlertAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=gettext_lazy("Đánh dấu đã xử lý"))
+    @admin.action(description=gettext_lazy("Đánh dấu đã xử lý"), permissions=["change"])
     def resolve(self, request, queryset):
         n = queryset.filter(resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=request.user

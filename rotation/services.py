@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from accounts.scoping import scope_path_of
 from personnel import services as personnel_services
 from personnel.models import Official, Position, Posting
 from personnel.selectors import current_primary_posting
@@ -36,6 +37,25 @@ def _require_role(user, role: str) -> None:
     """``user`` None means the system itself (the daily job, data loading)."""
     if user is not None and not user.has_role(role):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def decision_manageable_by(user, decision: Decision) -> bool:
+    """Only staff whose scope covers the issuing body act on a decision.
+
+    A decision is *visible* to the sending and receiving sides too (``for_user``), but
+    preparing, approving, applying or cancelling it is the issuer's business.
+    """
+    if user is None or user.is_superuser:
+        return True
+    path = scope_path_of(user)
+    return path is not None and decision.issued_by.path.startswith(path)
+
+
+def _require_manager(user, decision: Decision) -> None:
+    if not decision_manageable_by(user, decision):
+        raise PermissionDenied(
+            _("Cơ quan ban hành quyết định này không thuộc phạm vi quản lý của bạn.")
+        )
 
 
 def _lock_decision(decision: Decision) -> Decision:
@@ -90,6 +110,7 @@ def decision_request_consultations(
     """
     _require_role(by, Role.OFFICER)
     decision = _lock_decision(decision)
+    _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("gửi xin ý kiến"))
     if not decision.movements.exists():
         raise ValidationError(_("Quyết định chưa có lượt điều chuyển nào."))
@@ -153,6 +174,7 @@ def decision_approve(
     """
     _require_role(by, Role.APPROVER)
     decision = _lock_decision(decision)
+    _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, DecisionStatus.CONSULTING, action=_("ban hành"))
     if not decision.movements.exists():
         raise ValidationError(_("Quyết định chưa có lượt điều chuyển nào."))
@@ -189,6 +211,7 @@ def decision_approve(
 def decision_cancel(*, decision: Decision, reason: str, by=None) -> Decision:
     decision = _lock_decision(decision)
     _require_role(by, Role.APPROVER if decision.status == DecisionStatus.APPROVED else Role.OFFICER)
+    _require_manager(by, decision)
     _require_status(
         decision,
         DecisionStatus.DRAFT,
@@ -221,9 +244,17 @@ def _after_commit_notify(event: str, decision_id: int) -> None:
 
 
 def expected_end(effective_on: dt.date, term_months: int | None) -> dt.date | None:
+    """The last day of a term of ``term_months`` begun on ``effective_on``.
+
+    That is the day before the same day ``term_months`` later; when that month is
+    shorter (a term begun on 31/01 or 29/02), the month's last day.
+    """
     if not term_months:
         return None
-    return effective_on + relativedelta(months=term_months) - dt.timedelta(days=1)
+    anniversary = effective_on + relativedelta(months=term_months)
+    if anniversary.day != effective_on.day:  # clamped to the end of a shorter month
+        return anniversary
+    return anniversary - dt.timedelta(days=1)
 
 
 def movement_direction(movement: Movement) -> str:
@@ -248,16 +279,18 @@ def movement_validate(movement: Movement) -> None:
         raise ValidationError(
             {"from_posting": _("Vị trí công tác trước không phải của cán bộ này.")}
         )
-    if movement.from_posting_id and movement.from_posting.start_date >= movement.effective_on:
-        raise ValidationError(
-            {"effective_on": _("Ngày hiệu lực phải sau ngày bắt đầu vị trí công tác trước.")}
-        )
+    # The previous posting ends the day before the effective date and lasts at least two days.
     if (
-        movement.kind in (MovementKind.ROTATION, MovementKind.SECONDMENT)
-        and not movement.term_months
+        movement.from_posting_id
+        and movement.from_posting.start_date >= movement.effective_on - dt.timedelta(days=1)
     ):
-        # Still saved (the rule reports it), but a term is what makes it a rotation.
-        pass
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "Ngày hiệu lực phải sau ngày bắt đầu vị trí công tác trước ít nhất hai ngày."
+                )
+            }
+        )
     others = movement.decision.movements.filter(official_id=movement.official_id).exclude(
         pk=movement.pk
     )
@@ -303,6 +336,7 @@ def movement_add(
     """
     _require_role(by, Role.OFFICER)
     decision = _lock_decision(decision)
+    _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("thêm lượt điều chuyển"))
     if effective_on is None:
         raise ValidationError({"effective_on": _("Chưa nhập ngày có hiệu lực.")})
@@ -342,8 +376,10 @@ def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
     unknown = set(changes) - MOVEMENT_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"movement_update got unexpected fields: {sorted(unknown)}")
-    _lock_decision(movement.decision)
-    _require_status(movement.decision, DecisionStatus.DRAFT, action=_("sửa lượt điều chuyển"))
+    decision = _lock_decision(movement.decision)
+    _require_manager(by, decision)
+    _require_status(decision, DecisionStatus.DRAFT, action=_("sửa lượt điều chuyển"))
+    movement.decision = decision
     moved_date = "effective_on" in changes and changes["effective_on"] != movement.effective_on
     for field, value in changes.items():
         setattr(movement, field, value)
@@ -358,9 +394,9 @@ def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
 @transaction.atomic
 def movement_remove(*, movement: Movement, by=None) -> None:
     _require_role(by, Role.OFFICER)
-    _lock_decision(movement.decision)
-    _require_status(movement.decision, DecisionStatus.DRAFT, action=_("xóa lượt điều chuyển"))
-    decision = movement.decision
+    decision = _lock_decision(movement.decision)
+    _require_manager(by, decision)
+    _require_status(decision, DecisionStatus.DRAFT, action=_("xóa lượt điều chuyển"))
     movement.delete()
     for sibling in decision.movements.all():
         _refresh_findings(sibling)
@@ -377,14 +413,19 @@ def _end_serving_rotations(official_id: int, on: dt.date, outcome: str, basis: s
 
 
 @transaction.atomic
-def movement_apply(*, movement: Movement, today: dt.date | None = None) -> Movement:
-    """Close the previous posting the day before the effective date and open the new one."""
+def movement_apply(*, movement: Movement, today: dt.date | None = None, by=None) -> Movement:
+    """Close the previous posting the day before the effective date and open the new one.
+
+    ``by`` None is the daily job; a person must be an officer of the issuer's scope.
+    """
+    _require_role(by, Role.OFFICER)
     today = today or timezone.localdate()
     movement = (
         Movement.objects.select_for_update(of=("self",))
-        .select_related("decision", "to_position")
+        .select_related("decision__issued_by", "to_position")
         .get(pk=movement.pk)
     )
+    _require_manager(by, movement.decision)
     if movement.applied_at is not None:
         return movement
     if movement.decision.status != DecisionStatus.APPROVED:

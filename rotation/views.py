@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import get_scoped_or_404
 from accounts.choices import Role
-from accounts.scoping import scope_path_of
 
+from . import services
 from .choices import DecisionStatus
 from .models import Decision
 
@@ -48,10 +48,7 @@ def add_service_error(form, error: ValidationError) -> None:
 
 
 def issuer_in_scope(user, decision: Decision) -> bool:
-    path = scope_path_of(user)
-    if path is None:
-        return False
-    return decision.issued_by.path.startswith(path)
+    return user.is_authenticated and services.decision_manageable_by(user, decision)
 
 
 def decision_for_user(request, pk: int, queryset=None) -> Decision:

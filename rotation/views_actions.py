@@ -158,7 +158,7 @@ class ApplyView(OfficerRequiredMixin, View):
         applied = []
         for movement in due:
             try:
-                services.movement_apply(movement=movement, today=today)
+                services.movement_apply(movement=movement, today=today, by=request.user)
             except ValidationError as error:
                 messages.error(
                     request,

@@ -8,7 +8,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
-from accounts.access import CappedPaginator, OfficerRequiredMixin, StaffRequiredMixin
+from accounts.access import (
+    CappedPaginator,
+    ClampedPaginationMixin,
+    OfficerRequiredMixin,
+    StaffRequiredMixin,
+)
 from accounts.choices import Role
 
 from . import services
@@ -21,6 +26,7 @@ from .views import (
     add_service_error,
     allowed_actions,
     decision_for_user,
+    issuer_in_scope,
     managed_decision,
 )
 
@@ -37,7 +43,7 @@ def _count_of(model, **conditions):
     return Coalesce(Subquery(rows), 0)
 
 
-class DecisionListView(StaffRequiredMixin, ListView):
+class DecisionListView(StaffRequiredMixin, ClampedPaginationMixin, ListView):
     template_name = "rotation/decision_list.html"
     context_object_name = "decisions"
     paginate_by = 30
@@ -79,16 +85,22 @@ class DecisionDetailView(StaffRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decision, user = self.object, self.request.user
-        movements = list(
-            decision.movements.select_related(
-                "official",
-                "from_posting__org_unit",
-                "origin_position__org_unit",
-                "to_position__org_unit",
-            )
+        every_movement = decision.movements.select_related(
+            "official",
+            "from_posting__org_unit",
+            "origin_position__org_unit",
+            "to_position__org_unit",
         )
+        actions_on = list(every_movement)
+        if issuer_in_scope(user, decision):
+            movements = actions_on
+        else:
+            # The sending or receiving side sees its own cadres' movements, not the others'.
+            movements = list(
+                every_movement.filter(pk__in=Movement.objects.for_user(user).values("pk"))
+            )
         consultations = list(decision.consultations.select_related("org_unit"))
-        actions = allowed_actions(user, decision, movements)
+        actions = allowed_actions(user, decision, actions_on)
         answerable = set()
         if decision.status == DecisionStatus.CONSULTING and user.has_role(Role.OFFICER):
             answerable = set(
@@ -104,6 +116,7 @@ class DecisionDetailView(StaffRequiredMixin, DetailView):
             )
         context.update(
             movements=movements,
+            hidden_movements=len(actions_on) - len(movements),
             consultations=consultations,
             pending_count=sum(1 for c in consultations if c.answered_on is None),
             findings_count=sum(len(m.findings) for m in movements),

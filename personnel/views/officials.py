@@ -84,6 +84,11 @@ class OfficialExportView(StaffRequiredMixin, View):
             messages.error(request, _("Định dạng xuất không hợp lệ; chọn Excel (xlsx) hoặc CSV."))
             return redirect(back)
         filterset = filtered_officials(request)
+        if not filterset.is_valid():
+            messages.error(
+                request, _("Bộ lọc có giá trị không hợp lệ; hãy sửa bộ lọc rồi xuất lại.")
+            )
+            return redirect(back)
         queryset = filterset.qs
         if queryset[: exports.MAX_EXPORT_ROWS + 1].count() > exports.MAX_EXPORT_ROWS:
             messages.error(

@@ -163,3 +163,17 @@ def test_history_records_who_changed_a_posting(official, unit):
     )
     services.posting_close(posting=posting, end_date=D(2021, 1, 1))
     assert [h.history_type for h in posting.history.order_by("history_id")] == ["+", "~"]
+
+
+def test_editing_a_profile_does_not_undo_a_move_made_meanwhile(official, unit):
+    first = services.posting_create(
+        official=official, org_unit=unit, title="A", start_date=D(2020, 1, 1)
+    )
+    stale = type(official).objects.get(pk=official.pk)  # loaded by an edit form
+    other = OrgUnitFactory()
+    services.posting_close(posting=first, end_date=D(2024, 12, 31))
+    services.posting_create(official=official, org_unit=other, title="B", start_date=D(2025, 1, 1))
+    services.official_update(official=stale, full_name="Nguyễn Văn Mới")
+    official.refresh_from_db()
+    assert official.full_name == "Nguyễn Văn Mới" and official.search_key == "nguyen van moi"
+    assert official.current_unit == other

@@ -168,3 +168,49 @@ def test_staff_of_another_district_cannot_see_the_decision(client_as, decision, 
     outsider = client_as(UserFactory(scope=OrgUnitFactory(), role=Role.APPROVER))
     listing = outsider.get(reverse("admin:rotation_decision_changelist"))
     assert list(listing.context["cl"].result_list) == []
+
+
+def test_a_viewer_cannot_run_workflow_actions_in_admin(client_as, decision, world):
+    from accounts.choices import Role
+    from tests.factories import UserFactory
+
+    services.decision_approve(decision=decision, signed_on=D(2021, 12, 1))
+    viewer = client_as(UserFactory(scope=world.units.province, role=Role.VIEWER, is_staff=True))
+    changelist = viewer.get(reverse("admin:rotation_decision_changelist"))
+    assert "apply_due" not in changelist.content.decode()
+    act(viewer, "apply_due", decision)
+    assert decision.movements.get().applied_at is None
+
+
+def test_a_district_cannot_change_a_provincial_decision_in_admin(client_as, decision, world):
+    from accounts.choices import Role
+    from tests.factories import UserFactory
+
+    # The decision moves someone of district A, so district A's officer sees it ...
+    district = client_as(UserFactory(scope=world.units.hu_a, role=Role.APPROVER, is_staff=True))
+    assert (
+        district.get(reverse("admin:rotation_decision_change", args=[decision.pk])).status_code
+        == 200
+    )
+    # ... but cannot cancel, approve or edit it: the issuer is the province.
+    act(district, "cancel", decision, confirm="1", reason="Không đồng ý")
+    act(district, "approve", decision)
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.DRAFT
+    page = district.get(reverse("admin:rotation_decision_change", args=[decision.pk]))
+    assert 'name="title"' not in page.content.decode()  # read-only view
+
+
+def test_services_refuse_a_user_outside_the_issuer_scope(decision, world):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.choices import Role
+    from tests.factories import UserFactory
+
+    district = UserFactory(scope=world.units.hu_a, role=Role.APPROVER)
+    with pytest.raises(PermissionDenied, match="phạm vi"):
+        services.decision_approve(decision=decision, by=district, signed_on=D(2021, 12, 1))
+    services.decision_approve(decision=decision, signed_on=D(2021, 12, 1))
+    with pytest.raises(PermissionDenied, match="phạm vi"):
+        services.movement_apply(movement=decision.movements.get(), today=D(2022, 1, 1), by=district)
+    assert decision.movements.get().applied_at is None

@@ -426,3 +426,22 @@ def test_loading_past_records_sends_no_email(
         services.decision_request_consultations(decision=decision, notify=False)
         services.decision_approve(decision=decision, signed_on=D(2025, 7, 1), notify=False)
     assert callbacks == [] and mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (D(2025, 8, 1), 60, D(2030, 7, 31)),
+        (D(2025, 1, 15), 36, D(2028, 1, 14)),
+        (D(2025, 1, 31), 1, D(2025, 2, 28)),  # no 31/02: the term ends on the month's last day
+        (D(2024, 2, 29), 36, D(2027, 2, 28)),
+    ],
+)
+def test_expected_end_is_the_day_before_the_anniversary(start, months, end):
+    assert services.expected_end(start, months) == end
+
+
+def test_a_previous_posting_must_last_two_days_before_the_move(world, decision, make_official):
+    official = make_official(unit=world.units.hu_b, since=D(2025, 7, 31))
+    with pytest.raises(ValidationError, match="ít nhất hai ngày"):
+        add(decision, official, world.positions.a_deputy, on=D(2025, 8, 1))

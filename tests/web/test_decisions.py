@@ -675,3 +675,40 @@ class TestApplyAndCancel:
         assert "Không thể hủy: đã có lượt điều chuyển được thi hành." in text(response)
         approved.refresh_from_db()
         assert approved.status == DecisionStatus.APPROVED
+
+
+def test_a_side_sees_only_its_own_cadres_in_a_provincial_decision(
+    world, users, login, make_official
+):
+    from rotation import services as rotation_services
+    from rotation.choices import MovementKind
+
+    decision = rotation_services.decision_create(
+        number="77-QĐ/TU", issued_by=world.units.province, title="Điều động"
+    )
+    ours = make_official(position=world.positions.a_deputy, full_name="Cán Bộ Huyện A")
+    theirs = make_official(position=world.positions.b_deputy, full_name="Cán Bộ Huyện B")
+    for official, position in (
+        (ours, world.positions.province_deputy),
+        (theirs, world.positions.finance_head),
+    ):
+        rotation_services.movement_add(
+            decision=decision,
+            official=official,
+            kind=MovementKind.TRANSFER,
+            to_position=position,
+            effective_on=dt.date(2025, 8, 1),
+        )
+    page = (
+        login(users.officer_a).get(reverse("decision_detail", args=[decision.pk])).content.decode()
+    )
+    assert "Cán Bộ Huyện A" in page
+    assert "Cán Bộ Huyện B" not in page
+    assert "1 lượt của cán bộ ngoài phạm vi" in page
+    full = login(users.officer).get(reverse("decision_detail", args=[decision.pk])).content.decode()
+    assert "Cán Bộ Huyện B" in full
+
+
+@pytest.mark.parametrize("page", ["abc", "99999"])
+def test_odd_page_numbers_show_a_page_not_an_error(world, users, login, page):
+    assert login(users.viewer).get(reverse("decision_list"), {"page": page}).status_code == 200

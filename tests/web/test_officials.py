@@ -412,3 +412,25 @@ def test_export_queries_do_not_grow_with_rows(login, users, world, make_official
             make_official(unit=world.units.ubnd_a, planned=False)
 
     assert_constant_queries(login(users.viewer), f"{EXPORT}?format={fmt}", add_rows)
+
+
+def test_export_refuses_invalid_filters_instead_of_exporting_everything(
+    world, users, login, make_official
+):
+    make_official(unit=world.units.hu_a)
+    client = login(users.officer)
+    response = client.get(
+        reverse("official_export"), {"format": "csv", "age_min": "abc"}, follow=True
+    )
+    assert "Bộ lọc có giá trị không hợp lệ" in response.content.decode()
+    assert response.get("Content-Disposition") is None
+
+
+def test_exported_text_is_never_run_as_a_formula(world, users, login, make_official):
+    make_official(unit=world.units.hu_a, full_name='=HYPERLINK("http://x.invalid","bấm")')
+    body = (
+        login(users.officer)
+        .get(reverse("official_export"), {"format": "csv"})
+        .content.decode("utf-8-sig")
+    )
+    assert "'=HYPERLINK" in body
