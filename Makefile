@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 .PHONY: run test lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV) || { \
+		echo "Could not create $(VENV) with $(PYTHON). On Debian/Ubuntu: apt-get install python3.11-venv"; \
+		rm -rf $(VENV); exit 1; }
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)

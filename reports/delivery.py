@@ -8,17 +8,22 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_celery_beat.models import PeriodicTask
+
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 
 from . import charts, exports, periods, registry, services
 from .choices import DeliveryStatus, RunStatus
 from .models import Delivery, Subscription
 
 SEND_TASK = "reports.tasks.send_subscription"
+# Longer than send_subscription's hard time limit (reports/tasks.py).
+CLAIM_LEASE = dt.timedelta(minutes=20)
 CHART_CID = "bieu-do"
 
 
@@ -88,9 +93,14 @@ def _claim(subscription: Subscription, date_from: dt.date, date_to: dt.date) -> 
         delivery = Delivery.objects.get(
             subscription=subscription, date_from=date_from, date_to=date_to
         )
-    won = Delivery.objects.filter(
-        pk=delivery.pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
-    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+    now = timezone.now()
+    # A claim older than the task's hard time limit belongs to a worker that was lost.
+    takeable = Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]) | Q(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    )
+    won = Delivery.objects.filter(takeable, pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now
+    )
     return delivery if won else None
 
 
@@ -145,6 +155,12 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
                 note=_("Đăng ký chưa có người nhận có địa chỉ thư điện tử."),
             )
         build_email(subscription, run.result, to).send()
+        audit_record(
+            user=subscription.created_by,
+            action=AuditEvent.Action.EXPORT,
+            obj=subscription,
+            detail=_("Gửi báo cáo qua thư tới %(n)d địa chỉ") % {"n": len(to)},
+        )
     except Exception as error:
         _finish(delivery, DeliveryStatus.FAILED, note=f"{type(error).__name__}: {error}")
         raise

@@ -188,6 +188,7 @@ class Delivery(models.Model):
     )
     recipients = models.TextField(_("đã gửi tới"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)

@@ -60,6 +60,13 @@ class Decision(models.Model):
         editable=False,
         help_text=_("Ban hành khi chưa có đủ ý kiến của nơi đi, nơi đến và cấp ủy địa phương."),
     )
+    missing_consultations = models.JSONField(
+        _("ý kiến còn thiếu khi ban hành"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Nơi chưa trả lời tại thời điểm ban hành (đơn vị, tư cách)."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người lập"),

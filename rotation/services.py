@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.scoping import scope_path_of
 from personnel import services as personnel_services
-from personnel.models import Official, Position, Posting
+from personnel.models import Official, OrgUnit, Position, Posting
 from personnel.selectors import current_primary_posting
 
 from . import rules
@@ -197,10 +197,24 @@ def decision_approve(
     decision.status = DecisionStatus.APPROVED
     decision.signed_on = signed_on
     decision.is_fait_accompli = bool(missing)
+    names = dict(
+        OrgUnit.objects.filter(pk__in=[m.org_unit_id for m in missing]).values_list("pk", "name")
+    )
+    decision.missing_consultations = [
+        {"org_unit_id": m.org_unit_id, "org_unit": names[m.org_unit_id], "role": m.role}
+        for m in missing
+    ]
     decision.approved_by = by
     decision.approved_at = timezone.now()
     decision.save(
-        update_fields=["status", "signed_on", "is_fait_accompli", "approved_by", "approved_at"]
+        update_fields=[
+            "status",
+            "signed_on",
+            "is_fait_accompli",
+            "missing_consultations",
+            "approved_by",
+            "approved_at",
+        ]
     )
     if notify:
         _after_commit_notify("approved", decision.pk)

@@ -4,9 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from personnel.models import OrgUnit
 from rotation.choices import ConsultationRole
-from rotation.consultations import missing_answers
 from rotation.selectors import approved_decisions
 
 from .. import periods
@@ -29,23 +27,17 @@ def compute(ctx: Context) -> Result:
     complete = [x for x in decisions if not x.is_fait_accompli]
     accompli = [x for x in decisions if x.is_fait_accompli]
     roles = dict(ConsultationRole.choices)
-    units = {}
     rows = []
     for x in accompli:
-        missing = missing_answers(x)
-        if missing:
-            units.update(
-                OrgUnit.objects.in_bulk(
-                    [m.org_unit_id for m in missing if m.org_unit_id not in units]
-                )
-            )
+        # What was missing when it was approved, as recorded then.
+        missing = x.missing_consultations
         rows.append(
             [
                 x.number,
                 d(x.signed_on),
                 x.issued_by.name,
                 x.n_movements,
-                "; ".join(f"{roles[m.role]}: {units[m.org_unit_id].name}" for m in missing),
+                "; ".join(f"{roles[m['role']]}: {m['org_unit']}" for m in missing),
             ]
         )
     sentence = _(

@@ -54,30 +54,43 @@ def compute(ctx: Context) -> Result:
                 else (_("Người địa phương") if local else _("Không phải người địa phương")),
             ]
         )
+    # Compliance is over the posts that are filled ("10/10 bí thư huyện ủy không phải người
+    # địa phương"); vacant posts are counted apart.
     total_non_local = sum(v[0] for v in by_type.values())
-    parts = [f"{title} {ratio(v[0], v[2])}" for (_level, title), v in by_type.items()]
+    total_filled = sum(v[1] for v in by_type.values())
+    vacant = len(positions) - total_filled
+    parts = [
+        f"{title} ({level.lower()}) {ratio(v[0], v[1])}"
+        for (level, title), v in by_type.items()
+        if v[1]
+    ]
     sentence = _(
-        "Đến ngày %(on)s, %(ratio)s chức danh phải bố trí cán bộ không phải người địa phương do cán bộ "
+        "Đến ngày %(on)s, %(ratio)s chức danh phải bố trí cán bộ không phải người địa phương đang do cán bộ "
         "không phải người địa phương đảm nhiệm"
-    ) % {"on": d(on), "ratio": ratio(total_non_local, len(positions))}
-    sentence += (_("; trong đó: ") + "; ".join(parts) + ".") if parts else "."
+    ) % {"on": d(on), "ratio": ratio(total_non_local, total_filled)}
+    sentence += (_("; trong đó: ") + "; ".join(parts)) if parts else ""
+    sentence += (_("; còn %(n)d chức danh trống.") % {"n": vacant}) if vacant else "."
     columns = [
         ("non_local", _("Không phải người địa phương")),
         ("filled", _("Đã bố trí")),
         ("posts", _("Số chức danh")),
-        ("ratio", _("Tỷ lệ")),
+        ("vacant", _("Còn trống")),
+        ("ratio", _("Tỷ lệ (trên số đã bố trí)")),
     ]
     type_table = Table(
         "by_post_type",
         _("Theo chức danh"),
         [("level", _("Cấp")), ("title", _("Chức danh")), *columns],
-        [[level, title, *v, ratio(v[0], v[2])] for (level, title), v in by_type.items()],
+        [
+            [level, title, *v, v[2] - v[1], ratio(v[0], v[1])]
+            for (level, title), v in by_type.items()
+        ],
     )
     locality_table = Table(
         "by_locality",
         _("Theo địa bàn"),
         [("locality", _("Địa bàn")), *columns],
-        [[place, *v, ratio(v[0], v[2])] for place, v in by_locality.items()],
+        [[place, *v, v[2] - v[1], ratio(v[0], v[1])] for place, v in by_locality.items()],
     )
     detail_table = Table(
         "posts",
@@ -101,7 +114,12 @@ def compute(ctx: Context) -> Result:
             "series_label": _("Không phải người địa phương"),
         },
         is_empty=not positions,
-        data={"non_local": total_non_local, "posts": len(positions)},
+        data={
+            "non_local": total_non_local,
+            "filled": total_filled,
+            "posts": len(positions),
+            "vacant": vacant,
+        },
     )
 
 

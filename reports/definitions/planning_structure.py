@@ -31,29 +31,42 @@ def compute(ctx: Context) -> Result:
     )
     per_position = defaultdict(list)
     per_cadre = defaultdict(set)
+    per_cadre_level = defaultdict(set)  # the limit is 3 positions per cadre at one level
     for e in entries:
         per_position[e.position].append(e.official)
         per_cadre[e.official].add(e.position_id)
+        per_cadre_level[(e.official, e.position.org_unit.level)].add(e.position_id)
     cadres = list(per_cadre)
+    # "Young" (under 40) is the target for province and district level planning.
+    young_levels = {Level.PROVINCE, Level.DISTRICT}
+    young_pool = {e.official for e in entries if e.position.org_unit.level in young_levels}
     young_cut = ctx.date_to - relativedelta(years=YOUNG_AGE)
-    young = [o for o in cadres if o.date_of_birth > young_cut]
+    young = [o for o in young_pool if o.date_of_birth > young_cut]
     women = [o for o in cadres if o.gender == Gender.FEMALE]
     minority = [o for o in cadres if o.ethnicity.strip() != MAJORITY_ETHNICITY]
     targets = ctx.params
     shares = [
-        (_("Cán bộ trẻ (dưới %(n)d tuổi)") % {"n": YOUNG_AGE}, len(young), targets["young_target"]),
-        (_("Cán bộ nữ"), len(women), targets["women_target"]),
-        (_("Cán bộ người dân tộc thiểu số"), len(minority), targets["minority_target"]),
+        (
+            _("Cán bộ trẻ (dưới %(n)d tuổi, cấp tỉnh, huyện)") % {"n": YOUNG_AGE},
+            len(young),
+            len(young_pool),
+            targets["young_target"],
+        ),
+        (_("Cán bộ nữ"), len(women), len(cadres), targets["women_target"]),
+        (
+            _("Cán bộ người dân tộc thiểu số"),
+            len(minority),
+            len(cadres),
+            targets["minority_target"],
+        ),
     ]
     share_rows = []
-    for label, n, target in shares:
-        value = pct(n, len(cadres))
+    for label, n, pool, target in shares:
+        value = pct(n, pool)
         verdict = "" if not target else (_("Đạt") if value >= target else _("Chưa đạt"))
-        share_rows.append(
-            [label, n, len(cadres), value, f"≥ {target}%" if target else "—", verdict]
-        )
+        share_rows.append([label, n, pool, value, f"≥ {target}%" if target else "—", verdict])
     phrases = []
-    for label, _n, target in shares:
+    for label, _n, _pool, target in shares:
         row = next(r for r in share_rows if r[0] == label)
         text = f"{label.lower()} {pct_text(row[3])}"
         if target:
@@ -111,11 +124,11 @@ def compute(ctx: Context) -> Result:
     )
     overloaded = Table(
         "over_planned",
-        _("Cán bộ quy hoạch quá %(m)d chức danh") % {"m": MAX_POSITIONS_PER_CADRE},
-        [("name", _("Họ và tên")), ("count", _("Số chức danh"))],
+        _("Cán bộ quy hoạch quá %(m)d chức danh ở một cấp") % {"m": MAX_POSITIONS_PER_CADRE},
+        [("name", _("Họ và tên")), ("level", _("Cấp")), ("count", _("Số chức danh"))],
         [
-            [o.full_name, len(ids)]
-            for o, ids in per_cadre.items()
+            [o.full_name, Level(level).label, len(ids)]
+            for (o, level), ids in per_cadre_level.items()
             if len(ids) > MAX_POSITIONS_PER_CADRE
         ],
     )

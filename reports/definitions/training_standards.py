@@ -3,7 +3,13 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from personnel.choices import EducationLevel, ManagementTier, OfficialStatus, PoliticalTheory
+from personnel.choices import (
+    EducationLevel,
+    ManagementTier,
+    OfficialStatus,
+    PoliticalTheory,
+    PositionKind,
+)
 from personnel.models import Official
 from rotation.selectors import scope_q
 
@@ -46,6 +52,14 @@ def standards(postgraduate_target: int):
     ]
 
 
+LEADER_KINDS = {PositionKind.HEAD, PositionKind.DEPUTY}
+
+
+def _is_leader(official) -> bool:
+    posting = official.current_posting
+    return bool(posting and posting.position_id and posting.position.kind in LEADER_KINDS)
+
+
 def compute(ctx: Context) -> Result:
     tier = ctx.params["tier"]
     officials = Official.objects.filter(status=OfficialStatus.ACTIVE).filter(
@@ -53,11 +67,7 @@ def compute(ctx: Context) -> Result:
     )
     if tier != ALL:
         officials = officials.filter(management_tier=tier)
-    officials = list(
-        officials.only(
-            "full_name", "education_level", "political_theory", "management_tier"
-        ).order_by("search_key")
-    )
+    officials = list(officials.select_related("current_posting__position").order_by("search_key"))
     total = len(officials)
     checks = standards(ctx.params["postgraduate_target"])
     if tier == ManagementTier.PROVINCIAL_STANDING:
@@ -73,6 +83,9 @@ def compute(ctx: Context) -> Result:
             + (f" ({_('chỉ tiêu')} {target}%)" if target not in (None, 100) else "")
         )
     for o in officials:
+        # The mandatory standards are those of leaders (DOMAIN.md rule 11).
+        if not _is_leader(o):
+            continue
         missing = [label for key, label, test, target in checks if target == 100 and not test(o)]
         if missing:
             failing.append(

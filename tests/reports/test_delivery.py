@@ -153,3 +153,54 @@ def test_two_threads_delivering_at_once_send_one_email(subscription):
     assert errors == []
     assert len(mail.outbox) == 1
     assert Delivery.objects.get().status == DeliveryStatus.SENT
+
+
+def test_a_claim_left_by_a_lost_worker_is_taken_over(subscription):
+    from django.utils import timezone
+
+    period = {"date_from": D(2020, 10, 1), "date_to": TODAY}
+    stuck = Delivery.objects.create(
+        subscription=subscription,
+        status=DeliveryStatus.SENDING,
+        attempts=1,
+        claimed_at=timezone.now() - dt.timedelta(minutes=5),
+        **period,
+    )
+    assert delivery.subscription_deliver(subscription_id=subscription.pk, today=TODAY) is None
+    Delivery.objects.filter(pk=stuck.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    assert (
+        delivery.subscription_deliver(subscription_id=subscription.pk, today=TODAY).status
+        == DeliveryStatus.SENT
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_a_retry_sends_the_period_that_was_due(subscription, monkeypatch):
+    from django.utils import timezone
+
+    from reports import tasks
+
+    def down(*, subscription_id, today):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    retried = {}
+
+    def retry(**kwargs):
+        retried.update(kwargs)
+        return RuntimeError("retry scheduled")
+
+    monkeypatch.setattr(tasks.delivery, "subscription_deliver", down)
+    monkeypatch.setattr(tasks.send_subscription, "retry", retry)
+    with pytest.raises(RuntimeError, match="retry scheduled"):
+        tasks.send_subscription.run(subscription.pk)
+    # The retry carries the day the task first ran, so it sends that day's period.
+    assert retried["args"] == [subscription.pk, timezone.localdate().isoformat()]
+    assert 0 <= retried["countdown"] <= 60
+
+
+def test_every_delivery_leaves_an_audit_row(subscription):
+    from accounts.models import AuditEvent
+
+    delivery.subscription_deliver(subscription_id=subscription.pk, today=TODAY)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.object_id == str(subscription.pk) and "2 địa chỉ" in event.detail

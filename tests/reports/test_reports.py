@@ -70,20 +70,26 @@ def test_non_local_compliance(world, make_official):
     make_official(position=p.a_chair, hometown=world.localities.b)
     make_official(position=p.b_secretary, hometown=world.localities.outside)
     result = run("non_local_compliance", world.units.province)  # Giám đốc Sở Tài chính is vacant
-    assert (result["non_local"], result["posts"]) == (2, 4)
-    assert result["sentence"].startswith(
-        "Đến ngày 30/06/2025, 2/4 chức danh phải bố trí cán bộ không phải người địa phương do cán bộ "
-        "không phải người địa phương đảm nhiệm; trong đó: "
+    assert (result["non_local"], result["filled"], result["posts"], result["vacant"]) == (
+        2,
+        3,
+        4,
+        1,
     )
-    ratios = {row[1]: row[-1] for row in table(result, "by_post_type")["rows"]}
+    assert result["sentence"] == (
+        "Đến ngày 30/06/2025, 2/3 chức danh phải bố trí cán bộ không phải người địa phương đang do cán bộ "
+        "không phải người địa phương đảm nhiệm; trong đó: Bí thư Huyện ủy A (huyện) 0/1; "
+        "Chủ tịch UBND huyện A (huyện) 1/1; Bí thư Huyện ủy B (huyện) 1/1; còn 1 chức danh trống."
+    )
+    ratios = {row[1]: (row[-2], row[-1]) for row in table(result, "by_post_type")["rows"]}
     assert ratios == {
-        "Giám đốc Sở Tài chính": "0/1",
-        "Bí thư Huyện ủy A": "0/1",
-        "Chủ tịch UBND huyện A": "1/1",
-        "Bí thư Huyện ủy B": "1/1",
+        "Giám đốc Sở Tài chính": (1, "0/0"),
+        "Bí thư Huyện ủy A": (0, "0/1"),
+        "Chủ tịch UBND huyện A": (0, "1/1"),
+        "Bí thư Huyện ủy B": (0, "1/1"),
     }
     localities = {row[0]: row[-1] for row in table(result, "by_locality")["rows"]}
-    assert localities == {"Tỉnh P": "0/1", "Huyện A": "1/2", "Huyện B": "1/1"}
+    assert localities == {"Tỉnh P": "0/0", "Huyện A": "1/2", "Huyện B": "1/1"}
     district_b = run("non_local_compliance", world.units.hu_b)
     assert (district_b["non_local"], district_b["posts"]) == (1, 1)
 
@@ -159,14 +165,20 @@ def test_planning_structure(world, make_official):
 
 def test_training_standards(world, make_official):
     tier = ManagementTier.PROVINCIAL_STANDING
-    for name, education, theory in [
-        ("Một", EducationLevel.UNIVERSITY, PoliticalTheory.ADVANCED),
-        ("Hai", EducationLevel.MASTER, PoliticalTheory.INTERMEDIATE),
-        ("Ba", EducationLevel.COLLEGE, PoliticalTheory.ADVANCED),
-        ("Bốn", EducationLevel.DOCTORATE, PoliticalTheory.BACHELOR),
+    p = world.positions
+    for name, education, theory, position in [
+        ("Một", EducationLevel.UNIVERSITY, PoliticalTheory.ADVANCED, p.a_secretary),
+        ("Hai", EducationLevel.MASTER, PoliticalTheory.INTERMEDIATE, p.b_secretary),
+        ("Ba", EducationLevel.COLLEGE, PoliticalTheory.ADVANCED, p.a_deputy),
+        ("Bốn", EducationLevel.DOCTORATE, PoliticalTheory.BACHELOR, p.b_deputy),
+        ("Chuyên viên", EducationLevel.COLLEGE, PoliticalTheory.NONE, None),  # not a leader
     ]:
         make_official(
-            full_name=name, education_level=education, political_theory=theory, management_tier=tier
+            full_name=name,
+            education_level=education,
+            political_theory=theory,
+            management_tier=tier,
+            position=position,
         )
     make_official(
         full_name="Khác diện",
@@ -174,19 +186,19 @@ def test_training_standards(world, make_official):
         management_tier=ManagementTier.UNIT,
     )
     result = run("training_standards", world.units.province)
-    assert result["total"] == 4
+    assert result["total"] == 5
     assert result["shares"] == {
-        "degree": 75.0,
-        "theory_intermediate": 100.0,
-        "theory_advanced": 75.0,
-        "postgraduate": 50.0,
+        "degree": 60.0,
+        "theory_intermediate": 80.0,
+        "theory_advanced": 60.0,
+        "postgraduate": 40.0,
     }
     failing = {row[0]: row[-1] for row in table(result, "not_meeting")["rows"]}
     assert failing == {
         "Ba": "Trình độ đại học trở lên",
         "Hai": "Lý luận chính trị cao cấp, cử nhân",
     }
-    assert run("training_standards", world.units.province, tier="all")["total"] == 5
+    assert run("training_standards", world.units.province, tier="all")["total"] == 6
 
 
 def test_consultation_compliance(world, make_official):
@@ -230,3 +242,30 @@ def test_consultation_compliance(world, make_official):
         "ban hành 3 quyết định" in result["sentence"]
         and "2 quyết định ban hành khi chưa có đủ ý kiến" in result["sentence"]
     )
+
+
+def test_planning_limits_count_per_level_and_young_share_is_province_and_district(
+    world, make_official
+):
+    from tests.factories import PositionFactory
+
+    p = world.positions
+    young_commune = make_official(planned=False, full_name="Trẻ Xã", date_of_birth=D(1995, 1, 1))
+    PlanningEntryFactory(official=young_commune, position=p.a1_secretary, term="2025-2030")
+    busy = make_official(planned=False, full_name="Nhiều Chức Danh", date_of_birth=D(1970, 1, 1))
+    for position in (p.a_secretary, p.b_secretary, p.a_deputy):  # three at district level
+        PlanningEntryFactory(official=busy, position=position, term="2025-2030")
+    PlanningEntryFactory(
+        official=busy, position=p.province_deputy, term="2025-2030"
+    )  # one more, at province level
+    result = run("planning_structure", world.units.province, term="2025-2030")
+    assert table(result, "over_planned")["rows"] == []
+    young = table(result, "structure")["rows"][0]
+    assert young[1:4] == [0, 1, 0.0]  # the commune cadre is not in the province/district pool
+    PlanningEntryFactory(
+        official=busy,
+        position=PositionFactory(org_unit=world.units.hu_b, title="Ủy viên"),
+        term="2025-2030",
+    )
+    again = run("planning_structure", world.units.province, term="2025-2030")
+    assert table(again, "over_planned")["rows"] == [["Nhiều Chức Danh", "Huyện", 4]]

@@ -230,6 +230,11 @@ class TestTransitions:
         decision.refresh_from_db()
         assert decision.status == DecisionStatus.APPROVED
         assert decision.is_fait_accompli
+        # What was missing is recorded as it stood at approval.
+        assert decision.missing_consultations == [
+            {"org_unit_id": world.units.hu_a.pk, "org_unit": "Huyện ủy A", "role": "sending"},
+            {"org_unit_id": world.units.hu_b.pk, "org_unit": "Huyện ủy B", "role": "receiving"},
+        ]
 
     def test_a_unit_can_block_approval_until_answered(self, world, decision, secretary_a):
         world.units.province.requires_consultation_answers = True
