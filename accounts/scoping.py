@@ -38,7 +38,28 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if path == "":
             return self.all()
-        condition = reduce(
-            or_, (Q(**{f"{lookup}__startswith": path}) for lookup in self.scope_path_lookups)
-        )
-        return self.filter(condition)
+        return self.filter(scope_condition(path, self.scope_path_lookups))
+
+
+def units_under(path: str):
+    """The ids of the org units in the subtree at ``path``, as a subquery (one indexed range scan)."""
+    from django.apps import apps
+
+    return apps.get_model("personnel", "OrgUnit").objects.filter(path__startswith=path).values("pk")
+
+
+def scope_condition(path: str, lookups) -> Q:
+    """Rows any of whose ``lookups`` (each ending at ``OrgUnit.path``) lies under ``path``.
+
+    A foreign key is compared with the subtree's unit ids (``unit_id IN (…)``), which the
+    planner can answer from the foreign-key index, rather than joining every unit to
+    compare paths.
+    """
+    units = units_under(path)
+    conditions = []
+    for lookup in lookups:
+        if lookup == "path":
+            conditions.append(Q(path__startswith=path))
+        else:
+            conditions.append(Q(**{f"{lookup.removesuffix('__path')}__in": units}))
+    return reduce(or_, conditions)

@@ -158,7 +158,9 @@ class OfficialFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if queryset.query.order_by:  # a stable order for paging: ties broken by id
-            queryset = queryset.order_by(*queryset.query.order_by, "id")
+            # ... in the same direction, so that an index on (field, id) serves the sort.
+            descending = str(queryset.query.order_by[0]).startswith("-")
+            queryset = queryset.order_by(*queryset.query.order_by, "-id" if descending else "id")
         return queryset
 
     def filter_q(self, queryset, name, value):

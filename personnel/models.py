@@ -200,7 +200,9 @@ class OfficialQuerySet(ScopedQuerySet):
         key = fold_vietnamese(text)
         if not key:
             return self
-        return self.filter(Q(search_key__contains=key) | Q(code__iexact=text.strip()))
+        # Exact code values (not iexact) so that both sides of the OR use an index.
+        code = text.strip()
+        return self.filter(Q(search_key__contains=key) | Q(code__in={code, code.upper()}))
 
 
 class Official(models.Model):
@@ -290,6 +292,7 @@ class Official(models.Model):
         verbose_name = _("cán bộ")
         verbose_name_plural = _("cán bộ")
         ordering = ["search_key", "id"]
+        indexes = [models.Index(fields=["date_of_birth", "id"], name="official_birth")]
 
     def __str__(self):
         return f"{self.full_name} ({self.code})"

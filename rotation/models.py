@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import ScopedQuerySet, scope_path_of, units_under
 from personnel.choices import EvaluationRating
 from personnel.models import Official, OrgUnit, Position, Posting
 
@@ -28,12 +28,21 @@ class DecisionQuerySet(ScopedQuerySet):
     # out of the scope (the sending and receiving sides must see it).
     scope_path_lookups = (
         "issued_by__path",
-        "movements__to_position__org_unit__path",
-        "movements__from_posting__org_unit__path",
+        "movements__to_unit__path",
+        "movements__from_unit__path",
     )
 
     def for_user(self, user):
-        return super().for_user(user).distinct()
+        path = scope_path_of(user)
+        if path is None:
+            return self.none()
+        if path == "":
+            return self.all()
+        # Subqueries rather than a join through movements: no duplicates, no DISTINCT.
+        units = units_under(path)
+        to_scope = Movement.objects.filter(to_unit__in=units).values("decision_id")
+        from_scope = Movement.objects.filter(from_unit__in=units).values("decision_id")
+        return self.filter(Q(issued_by__in=units) | Q(pk__in=to_scope) | Q(pk__in=from_scope))
 
 
 class Decision(models.Model):
@@ -117,8 +126,8 @@ class Decision(models.Model):
 class MovementQuerySet(ScopedQuerySet):
     scope_path_lookups = (
         "decision__issued_by__path",
-        "to_position__org_unit__path",
-        "from_posting__org_unit__path",
+        "to_unit__path",
+        "from_unit__path",
         "official__current_unit__path",
     )
 
@@ -166,7 +175,26 @@ class Movement(models.Model):
         verbose_name=_("chức vụ nơi đến"),
         on_delete=models.PROTECT,
         related_name="movements",
+    )  # The two units, kept with the movement: reports and scope filter on them without
+    # joining the postings table.
+    from_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("nơi đi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
+    to_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("nơi đến"),
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
     effective_on = models.DateField(_("ngày có hiệu lực"))
     term_months = models.PositiveSmallIntegerField(_("thời hạn (tháng)"), null=True, blank=True)
     expected_end_on = models.DateField(
@@ -224,10 +252,6 @@ class Movement(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:rotation_movement_change", args=[self.pk])
-
-    @property
-    def to_unit(self) -> OrgUnit:
-        return self.to_position.org_unit
 
 
 class ConsultationQuerySet(ScopedQuerySet):

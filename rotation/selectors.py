@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
 
+from accounts.scoping import scope_condition
 from personnel.models import OrgUnit, Posting
 
 from .choices import DecisionStatus, MovementKind
@@ -17,13 +18,10 @@ def scope_q(scope: OrgUnit | None, *lookups: str) -> Q:
     """Rows whose unit (any of ``lookups``, each ending at an OrgUnit) lies in ``scope``'s subtree."""
     if scope is None:
         return Q()
-    condition = Q()
-    for lookup in lookups:
-        condition |= Q(**{f"{lookup}__path__startswith": scope.path})
-    return condition
+    return scope_condition(scope.path, [f"{lookup}__path" for lookup in lookups])
 
 
-MOVEMENT_UNITS = ("decision__issued_by", "to_position__org_unit", "from_posting__org_unit")
+MOVEMENT_UNITS = ("decision__issued_by", "to_unit", "from_unit")
 
 
 def counted_movements(
@@ -57,9 +55,7 @@ def serving_on(*, scope: OrgUnit | None, on: dt.date) -> QuerySet[Movement]:
 def approved_decisions(
     *, scope: OrgUnit | None, date_from: dt.date, date_to: dt.date
 ) -> QuerySet[Decision]:
-    in_scope = scope_q(
-        scope, "issued_by", "movements__to_position__org_unit", "movements__from_posting__org_unit"
-    )
+    in_scope = scope_q(scope, "issued_by", "movements__to_unit", "movements__from_unit")
     ids = Decision.objects.filter(in_scope).values("pk")
     return Decision.objects.filter(
         pk__in=ids, status=DecisionStatus.APPROVED, signed_on__gte=date_from, signed_on__lte=date_to

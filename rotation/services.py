@@ -271,13 +271,19 @@ def expected_end(effective_on: dt.date, term_months: int | None) -> dt.date | No
     return anniversary - dt.timedelta(days=1)
 
 
-def movement_direction(movement: Movement) -> str:
-    origin = None
+def movement_origin_unit(movement: Movement):
+    """The unit the official leaves: the from-posting's, else the known outside position's."""
     if movement.from_posting_id:
-        origin = movement.from_posting.org_unit
-    elif movement.origin_position_id:
-        origin = movement.origin_position.org_unit
-    return classify(place_of(origin), place_of(movement.to_position.org_unit))
+        return movement.from_posting.org_unit
+    if movement.origin_position_id:
+        return movement.origin_position.org_unit
+    return None
+
+
+def movement_direction(movement: Movement) -> str:
+    return classify(
+        place_of(movement_origin_unit(movement)), place_of(movement.to_position.org_unit)
+    )
 
 
 def _refresh_findings(movement: Movement) -> None:
@@ -375,6 +381,8 @@ def _save_movement(movement: Movement) -> Movement:
     movement_validate(movement)
     movement.expected_end_on = expected_end(movement.effective_on, movement.term_months)
     movement.direction = movement_direction(movement)
+    movement.from_unit = movement_origin_unit(movement)
+    movement.to_unit = movement.to_position.org_unit
     movement.findings = [f.as_dict() for f in rules.evaluate(movement)]
     movement.full_clean(exclude=["findings"])
     movement.save()
