@@ -230,8 +230,10 @@ def build_people(scale: Scale) -> None:
         decisions = max(1, scale.movements // 10)
         cursor.execute(
             f"""
-            INSERT INTO rotation_decision (number, issued_by_id, title, signed_on, status, note, is_fait_accompli, cancel_reason, created_at)
-            SELECT i || '-QĐ/BX', {root}, 'Luân chuyển cán bộ', date '2020-10-01' + (i % 1800)::int, 'approved', '', i % 7 = 0, '', now()
+            INSERT INTO rotation_decision (number, issued_by_id, title, signed_on, status, note, is_fait_accompli,
+                missing_consultations, cancel_reason, created_at)
+            SELECT i || '-QĐ/BX', {root}, 'Luân chuyển cán bộ', date '2020-10-01' + (i % 1800)::int, 'approved', '',
+                   i % 7 = 0, '[]', '', now()
             FROM generate_series(1, {decisions}) AS i
             """
         )
