@@ -241,10 +241,10 @@ def build_people(scale: Scale) -> None:
         cursor.execute(
             f"""
             INSERT INTO rotation_movement (decision_id, official_id, kind, from_posting_id, to_position_id, to_unit_id,
-                from_unit_id, effective_on, term_months, expected_end_on, direction, serves_non_local_or_term_limit,
+                from_unit_id, management_tier, effective_on, term_months, expected_end_on, direction, serves_non_local_or_term_limit,
                 findings, outcome, outcome_basis, note)
             SELECT d.id, o.id, CASE WHEN i % 4 = 0 THEN 'transfer' ELSE 'rotation' END, NULL, bp.id, bp.org_unit_id,
-                   o.current_unit_id,
+                   o.current_unit_id, o.management_tier,
                    d.signed_on + 30, 36, d.signed_on + 30 + 1095, ({directions})[1 + i % 7], false, '[]', '', '', ''
             FROM generate_series(1, {scale.movements}) AS i
             JOIN rotation_decision d ON d.number = (1 + i % {decisions}) || '-QĐ/BX'

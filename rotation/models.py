@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet, scope_path_of, units_under
-from personnel.choices import EvaluationRating
+from personnel.choices import EvaluationRating, ManagementTier
 from personnel.models import Official, OrgUnit, Position, Posting
 
 from .choices import (
@@ -175,7 +175,18 @@ class Movement(models.Model):
         verbose_name=_("chức vụ nơi đến"),
         on_delete=models.PROTECT,
         related_name="movements",
-    )  # The two units, kept with the movement: reports and scope filter on them without
+    )
+    management_tier = models.CharField(
+        _("diện quản lý"),
+        max_length=32,
+        choices=ManagementTier.choices,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Diện quản lý của cán bộ khi lập lượt điều chuyển; báo cáo theo diện dùng giá trị này."
+        ),
+    )
+    # The two units, kept with the movement: reports and scope filter on them without
     # joining the postings table.
     from_unit = models.ForeignKey(
         OrgUnit,

@@ -383,6 +383,7 @@ def _save_movement(movement: Movement) -> Movement:
     movement.direction = movement_direction(movement)
     movement.from_unit = movement_origin_unit(movement)
     movement.to_unit = movement.to_position.org_unit
+    movement.management_tier = movement.official.management_tier
     movement.findings = [f.as_dict() for f in rules.evaluate(movement)]
     movement.full_clean(exclude=["findings"])
     movement.save()

@@ -52,7 +52,7 @@ def compute(ctx: Context) -> Result:
     total_cadres = movements.order_by().aggregate(n=Count("official_id", distinct=True))["n"]
     total_movements = movements.count()
     by_direction = _breakdown(movements, "direction")
-    by_tier = _breakdown(movements, "official__management_tier")
+    by_tier = _breakdown(movements, "management_tier")  # the tier when the move was made
     every_kind = counted_movements(
         scope=ctx.scope, date_from=ctx.date_from, date_to=ctx.date_to, kind=None
     )

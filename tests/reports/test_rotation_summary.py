@@ -143,3 +143,13 @@ def test_proper_nouns_keep_their_capitals_in_the_sentence():
 
     assert sentence_part("central_to_province", 3) == "từ Trung ương về tỉnh 3 đồng chí"
     assert sentence_part("province_to_district", 14) == "từ tỉnh về huyện 14 đồng chí"
+
+
+def test_by_tier_counts_the_tier_at_the_time_of_the_move(term):
+    from personnel.models import Official
+
+    Official.objects.filter(full_name="Một").update(
+        management_tier="provincial_standing"
+    )  # promoted later
+    result = run(term.units.province)
+    assert result["by_tier"] == {"unit": 5}
