@@ -17,3 +17,8 @@ def fold_vietnamese(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def format_day(day) -> str:
+    """A date as Vietnamese records write it, dd/mm/yyyy ('' for none), in any UI language."""
+    return day.strftime("%d/%m/%Y") if day else ""

@@ -4,12 +4,12 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.forms import BootstrapFormMixin
 from personnel.models import OrgUnit
+from personnel.text import format_day as _d
 
 from . import periods
 from .registry import ReportDefinition
@@ -51,10 +51,6 @@ def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
         previous = periods.term_on(periods.term_on(today).start - dt.timedelta(days=1))
         return previous.start, previous.end
     return periods.resolve(Preset.RULES[preset], today)
-
-
-def _d(day: dt.date) -> str:
-    return date_format(day, "d/m/Y")
 
 
 def param_fields(definition: ReportDefinition) -> dict[str, forms.Field]:

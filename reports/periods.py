@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from personnel.terms import Term, term_on, terms
+from personnel.text import format_day as _d
 
 __all__ = ["PeriodRule", "Term", "phrase", "resolve", "term_on", "terms"]
 
@@ -41,10 +42,6 @@ def resolve(rule: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def phrase(date_from: dt.date, date_to: dt.date, today: dt.date | None = None) -> str:

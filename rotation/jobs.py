@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from personnel.choices import PositionKind
+from personnel.text import format_day as _d
 
 from . import rules, selectors, services
 from .choices import AlertKind, DecisionStatus, ReviewPeriod
@@ -40,10 +40,6 @@ class NewAlert:
     official_id: int
     message: str
     movement_id: int | None = None
-
-
-def _d(day: dt.date) -> str:
-    return date_format(day, "d/m/Y")
 
 
 def apply_due_movements(today: dt.date | None = None) -> JobResult:

@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from personnel.choices import PlanningStatus, PositionKind
 from personnel.models import Official, OrgUnit, PlanningEntry, Posting
 from personnel.retirement import retirement_date, working_months_left
 from personnel.selectors import continuous_tenure_start
+from personnel.text import format_day as _d
 
 from .choices import MovementKind, Severity
 
@@ -47,10 +47,6 @@ class Finding:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _d(day: dt.date) -> str:
-    return date_format(day, "d/m/Y")
 
 
 def _years_months(months: int) -> str:

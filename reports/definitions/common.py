@@ -4,9 +4,7 @@ import datetime as dt
 
 from django.utils.formats import number_format
 
-
-def d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+from personnel.text import format_day as d  # noqa: F401 - re-exported for the definitions
 
 
 def pct(part: int, whole: int) -> float:
