@@ -41,15 +41,25 @@ class AuditEvent(models.Model):
         VIEW_PROFILE = "view_profile", _("Xem hồ sơ đầy đủ")
         VIEW_CV = "view_cv", _("Xem, in sơ yếu lý lịch")
         EXPORT = "export", _("Xuất danh sách")
+        VIEW_HISTORY = "view_history", _("Xem lịch sử thay đổi")
+        VIEW_REPORT = "view_report", _("Xem kết quả báo cáo")
+        DOWNLOAD_REPORT = "download_report", _("Tải báo cáo")
+        SEND_EMAIL = "send_email", _("Gửi thư có dữ liệu cá nhân")
 
     user = models.ForeignKey(
         User, verbose_name=_("người dùng"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(_("loại hồ sơ"), max_length=50)
     object_id = models.CharField(_("mã hồ sơ"), max_length=50, blank=True)
     detail = models.CharField(
         _("chi tiết"), max_length=255, blank=True, help_text=_("Ví dụ: số dòng đã xuất, định dạng.")
+    )
+    request_id = models.CharField(
+        _("mã yêu cầu"),
+        max_length=64,
+        blank=True,
+        help_text=_("Mã X-Request-ID của yêu cầu web; trống với tác vụ nền."),
     )
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
 

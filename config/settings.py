@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -199,6 +200,14 @@ ROTATION_RULES: dict = {}
 ROTATION_LOCAL_TEST = "rotation.rules.default_is_local"
 # Sector code of the territorial Party committees consulted on a decision (rule 7).
 LOCAL_COMMITTEE_SECTOR_CODE = "party"
+
+# Subscriptions may email addresses outside the staff only in these domains
+# (comma-separated, e.g. "tinhuy.gov.vn,hatinh.gov.vn"); empty: staff users only.
+REPORT_EMAIL_ALLOWED_DOMAINS = [
+    d.strip().lower().lstrip("@")
+    for d in env.list("REPORT_EMAIL_ALLOWED_DOMAINS", default=[])
+    if d.strip()
+]
 
 # Demo ---------------------------------------------------------------------
 DEMO_ADMIN_USERNAME = env.str("DEMO_ADMIN_USERNAME", default="admin")
