@@ -11,13 +11,22 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 
 
+class RoleRequired(PermissionDenied):
+    """Refused for want of a role: the 403 page names the role needed."""
+
+    def __init__(self, role: str):
+        self.role = Role(role)
+        super().__init__(_("Cần vai trò: %(role)s") % {"role": self.role.label})
+
+
 def require_role(user, role: str) -> None:
     if not user.is_authenticated or not user.has_role(role):
-        raise PermissionDenied
+        raise RoleRequired(role)
 
 
 def get_scoped_or_404(queryset: QuerySet, user, **lookup):

@@ -1,6 +1,20 @@
-"""Admin support for scoped records: staff who are not superusers see their subtree only."""
+"""Admin support for scoped records: staff who are not superusers see their subtree only.
 
+Every door of Django admin goes through the model admin's ``get_queryset``: the
+changelist, the change, delete and history pages, actions and autocompletes. The
+history pages of django-simple-history do not by themselves (they read the history
+table directly and revert without a change-permission check), so ``ScopedHistoryAdmin``
+puts them behind the same scope and permissions as the change page.
+"""
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from .audit import audit_record
+from .models import AuditEvent
 
 
 def scoped_queryset(queryset: QuerySet, user) -> QuerySet:
@@ -20,8 +34,94 @@ class ScopedForeignKeyMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedAdminMixin(ScopedForeignKeyMixin):
+class NotFoundAdminMixin:
+    """An id the user cannot reach answers 404, as on the staff pages (Django admin would
+    redirect to its index with "perhaps it was deleted")."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+
+class ScopedAdminMixin(NotFoundAdminMixin, ScopedForeignKeyMixin):
     """Changelist and change pages limited to the user's scope; out-of-scope ids are 404."""
 
     def get_queryset(self, request):
         return scoped_queryset(super().get_queryset(request), request.user)
+
+
+class AuditedChangeViewMixin:
+    """Opening a record's admin page is a read of personal data: it leaves an audit row."""
+
+    audit_action = AuditEvent.Action.VIEW_PROFILE
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            audit_record(
+                user=request.user,
+                action=self.audit_action,
+                object_type=self.model._meta.label,
+                object_id=unquote(object_id),
+                detail="admin",
+            )
+        return response
+
+
+class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """History pages under the change page's rules.
+
+    - The object must be reachable through ``get_queryset`` (the user's scope): 404
+      otherwise, whether or not it exists. The history of a deleted record is for
+      superusers only, since its scope can no longer be told.
+    - Reading history needs view permission on that object; reverting needs change
+      permission on it, and is saved through ``save_model`` like any change.
+    - Each page shown leaves an audit row.
+    """
+
+    def _scoped_object_or_404(self, request, object_id):
+        object_id = unquote(object_id)
+        try:
+            return self.get_queryset(request).get(pk=object_id)
+        except (self.model.DoesNotExist, ValidationError, ValueError, TypeError) as error:
+            raise Http404 from error
+
+    def has_view_history_permission(self, request, obj=None):
+        return self.has_view_or_change_permission(request, obj)
+
+    def has_change_history_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not request.user.is_superuser:
+            obj = self._scoped_object_or_404(request, object_id)
+            if not self.has_view_history_permission(request, obj):
+                raise PermissionDenied
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_history(request, object_id, "history")
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self._scoped_object_or_404(request, object_id)
+        if not self.has_view_history_permission(request, obj):
+            raise PermissionDenied
+        pk_name = self.model._meta.pk.attname
+        if not (
+            str(version_id).isdigit()
+            and self.model.history.filter(**{pk_name: obj.pk, "history_id": version_id}).exists()
+        ):
+            raise Http404
+        if request.method == "POST" and not self.has_change_history_permission(request, obj):
+            raise PermissionDenied
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET":
+            self._audit_history(request, object_id, f"history version {version_id}")
+        return response
+
+    def _audit_history(self, request, object_id, detail):
+        audit_record(
+            user=request.user,
+            action=AuditEvent.Action.VIEW_HISTORY,
+            object_type=self.model._meta.label,
+            object_id=unquote(object_id),
+            detail=f"admin {detail}",
+        )

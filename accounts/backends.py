@@ -2,7 +2,12 @@
 
 viewer reads; officer also adds and changes records; approver likewise (the
 approval actions check the role themselves); administrator may also delete and
-manage users. Which *rows* a user reaches is the scope's business (``for_user``).
+manage users. Reference data shared by the whole province (localities, sectors, post
+types) is changed by administrators only. The Celery beat schedules are system-wide
+(one crontab serves the subscriptions of every unit, and a periodic task sends another
+unit's reports), so only superusers edit them; staff schedule their own subscriptions
+through the subscription form. A staff user with no scope has no permission at all. Which *rows* a user reaches is the scope's business
+(``for_user``).
 """
 
 from django.contrib.auth.backends import ModelBackend
@@ -16,14 +21,26 @@ ROLE_ACTIONS = {
     Role.APPROVER: {"view", "add", "change"},
     Role.ADMINISTRATOR: {"view", "add", "change", "delete"},
 }
-ADMIN_ONLY_APPS = frozenset({"accounts", "django_celery_beat"})
+#: login attempts (django-axes) list every user name and address: superusers only.
+ADMIN_ONLY_APPS = frozenset({"accounts"})
+#: models (``app_label.model_name``) every staff user may read but only administrators change.
+REFERENCE_MODELS = frozenset({"personnel.locality", "personnel.sector", "personnel.posttype"})
+
+
+def _model_of(codename: str, action: str) -> str:
+    """``change_locality`` → ``locality``; historical models keep their own name."""
+    return codename.removeprefix(f"{action}_")
 
 
 class RolePermissionBackend(ModelBackend):
-    def _role_allows(self, user_obj, app_label: str, action: str) -> bool:
-        if not (user_obj.is_active and user_obj.is_staff) or user_obj.is_anonymous:
+    def _role_allows(self, user_obj, app_label: str, action: str, model: str = "") -> bool:
+        if user_obj.is_anonymous or not (user_obj.is_active and user_obj.is_staff):
+            return False
+        if getattr(user_obj, "scope_id", None) is None:
             return False
         role = Role(user_obj.role)
+        if f"{app_label}.{model}" in REFERENCE_MODELS and action != "view":
+            return role == Role.ADMINISTRATOR
         if app_label in SCOPED_APPS:
             return action in ROLE_ACTIONS[role]
         if app_label in ADMIN_ONLY_APPS:
@@ -35,7 +52,7 @@ class RolePermissionBackend(ModelBackend):
             return True
         app_label, _, codename = perm.partition(".")
         action = codename.split("_", 1)[0]
-        return self._role_allows(user_obj, app_label, action)
+        return self._role_allows(user_obj, app_label, action, _model_of(codename, action))
 
     def has_module_perms(self, user_obj, app_label):
         if super().has_module_perms(user_obj, app_label):

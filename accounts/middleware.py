@@ -24,3 +24,35 @@ class RequestIdMiddleware:
             set_request_id(None)
         response["X-Request-ID"] = request_id
         return response
+
+
+class NoScopeMiddleware:
+    """A staff user without a scope sees a clear message instead of empty pages.
+
+    Such a user reaches no record anyway (``for_user`` gives nothing and the role
+    backend grants no permission); this page says why and whom to ask. Admin keeps its
+    own "no permission" index; logging out and choosing the language stay open.
+    """
+
+    OPEN_URL_NAMES = frozenset({"login", "logout", "set_language"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.shortcuts import render
+
+        from .scoping import scope_path_of
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_superuser:
+            return None
+        match = request.resolver_match
+        if match is None or match.namespace == "admin" or match.url_name in self.OPEN_URL_NAMES:
+            return None
+        if scope_path_of(user) is not None:
+            return None
+        return render(request, "accounts/no_scope.html", status=403)

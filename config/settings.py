@@ -5,10 +5,15 @@ transport under ``var/``; ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQ
 and Redis.
 """
 
+import datetime
 import os
+import secrets
+import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,7 +26,48 @@ os.environ.setdefault("MPLCONFIGDIR", str(VAR_DIR / "matplotlib"))
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-in-production")
+# pytest imports itself before it loads these settings; a test run needs no key of its own.
+TESTING = "pytest" in sys.modules
+
+# The secret key: SECRET_KEY, else the file SECRET_KEY_FILE names (default
+# $VAR_DIR/secret_key, which `make run` generates once). With DEBUG off, a missing or
+# known-insecure key stops the start: sessions, password resets and CSRF tokens are
+# signed with it.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-in-production"  # noqa: S105 - DEBUG only
+INSECURE_SECRET_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, "change-me-to-a-long-random-string"})
+
+
+def _secret_key_from_file(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def _secret_key_problem(key: str) -> str | None:
+    if not key:
+        return "SECRET_KEY is not set"
+    if key in INSECURE_SECRET_KEYS or key.startswith("django-insecure"):
+        return "SECRET_KEY is a published placeholder"
+    if len(key) < 40:
+        return "SECRET_KEY is shorter than 40 characters"
+    return None
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or _secret_key_from_file(
+    Path(env.str("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key")))
+)
+if _secret_key_problem(SECRET_KEY):
+    if TESTING:
+        SECRET_KEY = secrets.token_urlsafe(50)
+    elif DEBUG:
+        SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
+    else:
+        raise ImproperlyConfigured(
+            f"{_secret_key_problem(SECRET_KEY)} and DEBUG is off. Set SECRET_KEY (or "
+            "SECRET_KEY_FILE) to a long random value, e.g. the output of: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -37,6 +83,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "accounts",
     "personnel",
     "rotation",
@@ -52,9 +100,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.NoScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.middleware.NoStoreForUsersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during login into a page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +152,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RolePermissionBackend",
 ]
 LOGIN_URL = "login"
@@ -172,10 +228,59 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# Security for deployments behind a proxy ----------------------------------
+# Security ------------------------------------------------------------------
+# HTTPS: off by default so that `make run` works on http://127.0.0.1; .env.example and
+# docker-compose.yml turn them on.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="same-origin")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# Sessions end after SESSION_IDLE_MINUTES without a request: every request renews the
+# cookie (a page that polls, such as a report being computed, keeps it alive).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Login throttling (django-axes): 5 failures lock the user name and, separately, the
+# address for 15 minutes; administrators unlock in admin › Axes › Access attempts.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# The address a login comes from: the connection's, or behind TRUSTED_PROXY_COUNT
+# reverse proxies the one they recorded in X-Forwarded-For (config/middleware.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+
+# Content-Security-Policy: our pages need no inline script or style (see static/js).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,28 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+import dataclasses
 
-from accounts.admin_mixins import ScopedAdminMixin, ScopedForeignKeyMixin
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from accounts.admin_mixins import (
+    AuditedChangeViewMixin,
+    ScopedAdminMixin,
+    ScopedForeignKeyMixin,
+    ScopedHistoryAdmin,
+)
 
 from . import services
 from .forms import PostingForm, PostingInlineForm, PostingInlineFormSet
+from .masking import (
+    MASKED_FIELDS,
+    MASKERS,
+    can_see_personal_data,
+    mask_address,
+    mask_personal_id,
+    mask_phone,
+)
 from .models import (
     Evaluation,
     Locality,
@@ -46,6 +63,35 @@ class SectorAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
+class OrgUnitAdminForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "code",
+            "name",
+            "level",
+            "sector",
+            "locality",
+            "parent",
+            "email",
+            "requires_consultation_answers",
+            "is_active",
+        ]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        unit = self.instance
+        if (
+            parent is not None
+            and unit.pk
+            and (parent.pk == unit.pk or parent.is_descendant_of(unit))
+        ):
+            raise forms.ValidationError(
+                _("Không thể đặt đơn vị trực thuộc chính nó hoặc đơn vị cấp dưới của nó.")
+            )
+        return parent
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "sector", "locality", "parent", "is_active")
@@ -53,6 +99,22 @@ class OrgUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("code", "name")
     list_select_related = ("sector", "locality", "parent")
     autocomplete_fields = ("sector", "locality", "parent")
+
+    form = OrgUnitAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not request.user.is_superuser and obj.pk == request.user.scope_id:
+            # Moving the root of one's own scope would change what one may see.
+            return (*readonly, "parent")
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "parent" in form.base_fields:
+            # A unit made by a scoped user hangs inside that user's subtree, never at the top.
+            form.base_fields["parent"].required = True
+        return form
 
 
 @admin.register(Position)
@@ -109,8 +171,36 @@ class PlanningInline(ScopedForeignKeyMixin, admin.TabularInline):
     extra = 0
 
 
+class OfficialAdminForm(forms.ModelForm):
+    """Admin edits a profile under the same rules as the staff form (form 2C plausibility)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            services.official_validate(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+MASKED_DISPLAY = tuple(f"{name}_masked" for name in MASKED_FIELDS)
+
+
+class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
+    """History diffs for those who see personal data masked: the values are masked too."""
+
+    def format_delta_change(self, change):
+        formatted = super().format_delta_change(change)
+        masker = MASKERS.get(change.field)
+        if masker is None:
+            return formatted
+        return dataclasses.replace(
+            formatted, old=masker(str(change.old or "")), new=masker(str(change.new or ""))
+        )
+
+
 @admin.register(Official)
-class OfficialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class OfficialAdmin(AuditedChangeViewMixin, ScopedHistoryAdmin):
+    form = OfficialAdminForm
     list_display = (
         "code",
         "full_name",
@@ -138,6 +228,7 @@ class OfficialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = (PostingInline, TrainingInline, EvaluationInline, PlanningInline)
     fieldsets = (
         (None, {"fields": ("code", "full_name", "other_names", "gender", "date_of_birth")}),
+        (_("Định danh, liên hệ"), {"fields": MASKED_FIELDS}),
         (_("Quê quán, dân tộc"), {"fields": ("birthplace", "hometown", "ethnicity", "religion")}),
         (_("Đảng"), {"fields": ("party_joined_on", "party_confirmed_on")}),
         (
@@ -159,6 +250,39 @@ class OfficialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Ghi chú"), {"fields": ("notes",)}),
     )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_see_personal_data(request.user):
+            return fieldsets
+        masked = dict(zip(MASKED_FIELDS, MASKED_DISPLAY, strict=True))
+        return tuple(
+            (name, {**options, "fields": tuple(masked.get(f, f) for f in options["fields"])})
+            for name, options in fieldsets
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if can_see_personal_data(request.user):
+            return readonly
+        return (*readonly, *MASKED_DISPLAY)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        if can_see_personal_data(request.user):
+            return super().get_historical_record_context_helper(request, historical_record)
+        return MaskedHistoryContextHelper(self.model, historical_record)
+
+    @admin.display(description=_("số định danh cá nhân"))
+    def personal_id_masked(self, obj):
+        return mask_personal_id(obj.personal_id) or "—"
+
+    @admin.display(description=_("nơi ở hiện nay"))
+    def home_address_masked(self, obj):
+        return mask_address(obj.home_address) or "—"
+
+    @admin.display(description=_("số điện thoại"))
+    def phone_masked(self, obj):
+        return mask_phone(obj.phone) or "—"
+
     @admin.display(description=_("chức vụ hiện tại"))
     def current_title(self, obj):
         return obj.current_posting.title if obj.current_posting else "—"
@@ -170,7 +294,8 @@ class OfficialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.search(search_term), False
+        match_id = can_see_personal_data(request.user)
+        return queryset.search(search_term, match_personal_id=match_id), False
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Posting:
@@ -202,7 +327,7 @@ class OfficialAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Posting)
-class PostingAdmin(OfficialNameSearchMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class PostingAdmin(OfficialNameSearchMixin, ScopedHistoryAdmin):
     form = PostingForm
     list_display = ("official", "title", "org_unit", "start_date", "end_date", "is_primary")
     list_filter = ("is_primary", "org_unit__level", "org_unit__sector")

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .choices import Gender, ManagementTier, OfficialStatus
+from .masking import personal_values
 
 MAX_EXPORT_ROWS = 50_000
 
@@ -49,14 +50,21 @@ def columns() -> list[str]:
         _("Diện quản lý"),
         _("Tình trạng"),
         _("Đang luân chuyển"),
+        _("Số định danh cá nhân"),
+        _("Nơi ở hiện nay"),
+        _("Số điện thoại"),
     ]
 
 
 DATE_COLUMN = 4  # date of birth, in the order of columns()
 
 
-def rows(queryset: QuerySet):
-    """One list per official; ``queryset`` must select_related current_unit and current_posting."""
+def rows(queryset: QuerySet, *, masked: bool = True):
+    """One list per official; ``queryset`` must select_related current_unit and current_posting.
+
+    The personal data columns (``masking.MASKED_FIELDS``) are masked unless ``masked`` is
+    False: the caller decides with ``masking.can_see_personal_data(user)``.
+    """
     # Labels translated once, not once per row.
     genders, tiers, statuses = (
         {code: str(label) for code, label in choices}
@@ -77,6 +85,7 @@ def rows(queryset: QuerySet):
             tiers.get(official.management_tier, official.management_tier),
             statuses.get(official.status, official.status),
             yes if getattr(official, "is_rotated", False) else "",
+            *personal_values(official, masked=masked).values(),
         ]
 
 
@@ -124,7 +133,7 @@ def _text(value) -> str | int:
     return spreadsheet_safe(value)
 
 
-def to_xlsx(queryset: QuerySet, header: ExportHeader) -> tuple[bytes, int]:
+def to_xlsx(queryset: QuerySet, header: ExportHeader, *, masked: bool = True) -> tuple[bytes, int]:
     """The workbook and the number of officials in it (write-only: memory stays flat)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Danh sách cán bộ")[:31])
@@ -136,7 +145,7 @@ def to_xlsx(queryset: QuerySet, header: ExportHeader) -> tuple[bytes, int]:
         return cell
 
     for width, letter in zip(
-        (6, 14, 28, 9, 12, 10, 36, 36, 30, 20, 14), "ABCDEFGHIJK", strict=True
+        (6, 14, 28, 9, 12, 10, 36, 36, 30, 20, 14, 16, 40, 14), "ABCDEFGHIJKLMN", strict=True
     ):
         sheet.column_dimensions[letter].width = width
     sheet.append([bold_cell(_("DANH SÁCH CÁN BỘ"), size=14)])
@@ -145,7 +154,7 @@ def to_xlsx(queryset: QuerySet, header: ExportHeader) -> tuple[bytes, int]:
     sheet.append([])
     sheet.append([bold_cell(label) for label in columns()])
     count = 0
-    for row in rows(queryset):
+    for row in rows(queryset, masked=masked):
         count += 1
         row = [spreadsheet_safe(value) for value in row]
         # Plain values are written fastest; only the date needs a cell with its format.
@@ -158,7 +167,7 @@ def to_xlsx(queryset: QuerySet, header: ExportHeader) -> tuple[bytes, int]:
     return buffer.getvalue(), count
 
 
-def to_csv(queryset: QuerySet, header: ExportHeader) -> tuple[str, int]:
+def to_csv(queryset: QuerySet, header: ExportHeader, *, masked: bool = True) -> tuple[str, int]:
     """CSV for Excel (UTF-8 with BOM): the title block, a blank line, then the table."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
@@ -168,7 +177,7 @@ def to_csv(queryset: QuerySet, header: ExportHeader) -> tuple[str, int]:
     writer.writerow([])
     writer.writerow(columns())
     count = 0
-    for row in rows(queryset):
+    for row in rows(queryset, masked=masked):
         count += 1
         writer.writerow([_text(value) for value in row])
     return buffer.getvalue(), count

@@ -4,6 +4,10 @@ GET parameters: q, unit (subtree), level, sector, position_kind, tier, gender,
 age_min, age_max, ethnicity, in_planning=1, status, sort. The rotation filters
 (rotated, rotation_state) are added by the web layer (personnel/views/official_rotation.py):
 personnel's own modules never import the rotation app.
+
+``q`` matches names (diacritics folded) and the exact record code; for officers and above
+it also matches a whole personal identification number (12 digits). Viewers, who see
+that number masked, cannot search by it: a hit would tell them whose number it is.
 """
 
 import datetime as dt
@@ -20,6 +24,7 @@ from config.forms import BootstrapFormMixin
 
 from .choices import Gender, Level, ManagementTier, OfficialStatus, PlanningStatus, PositionKind
 from .forms import AutocompleteSelect
+from .masking import can_see_personal_data
 from .models import Official, OrgUnit, PlanningEntry, Sector
 
 YES_CHOICES = [("1", _("Có"))]
@@ -154,6 +159,8 @@ class OfficialFilterSet(django_filters.FilterSet):
         self.today = today or timezone.localdate()
         for name in ("age_min", "age_max"):
             self.form.fields[name].widget.attrs.update({"inputmode": "numeric"})
+        if self.may_search_personal_id:
+            self.form.fields["q"].label = _("Họ tên, số hiệu hoặc số định danh cá nhân")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -164,7 +171,13 @@ class OfficialFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        # Viewers see personal ids masked: searching by one would tell them whose it is.
+        return queryset.search(value, match_personal_id=self.may_search_personal_id)
+
+    @property
+    def may_search_personal_id(self) -> bool:
+        request = getattr(self, "request", None)
+        return request is not None and can_see_personal_data(request.user)
 
     def filter_unit(self, queryset, name, unit):
         return queryset.filter(current_unit__path__startswith=unit.path)

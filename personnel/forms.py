@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from config.forms import BootstrapFormMixin
 
-from .models import Locality, Official, OrgUnit, Position, Posting
+from .models import Locality, Official, OrgUnit, Position, Posting, validate_personal_id
 from .selectors import FAR_FUTURE, overlapping_primary_postings
-from .services import official_validate
+from .services import normalise_personal_id, normalise_phone, official_validate
 
 
 def _overlap(a_start, a_end, b_start, b_end) -> bool:
@@ -144,6 +144,7 @@ class AutocompleteSelect(forms.Select):
         ]
 
 
+PERSONAL_ID_FORMAT = gettext_lazy("Số định danh cá nhân phải gồm đúng 12 chữ số.")
 DATE_INVALID = gettext_lazy("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 15/03/1980.")
 
 
@@ -167,6 +168,7 @@ OFFICIAL_FIELDSETS = [
         gettext_lazy("Sơ yếu"),
         [
             "code",
+            "personal_id",
             "full_name",
             "other_names",
             "gender",
@@ -177,6 +179,7 @@ OFFICIAL_FIELDSETS = [
             "religion",
         ],
     ),
+    (gettext_lazy("Nơi ở, liên lạc"), ["home_address", "phone"]),
     (gettext_lazy("Đảng"), ["party_joined_on", "party_confirmed_on"]),
     (
         gettext_lazy("Trình độ"),
@@ -204,12 +207,36 @@ class OfficialForm(BootstrapFormMixin, forms.ModelForm):
         help_text=gettext_lazy("Dùng để xác định cán bộ có phải người địa phương hay không."),
     )
 
+    # Declared here, longer than the column, so that "038 123 456 745" or "+84 912 345 678"
+    # reach the normalisation below instead of a "too long" error.
+    personal_id = forms.CharField(
+        label=gettext_lazy("Số định danh cá nhân"),
+        required=False,
+        empty_value=None,
+        max_length=32,
+        error_messages={"max_length": PERSONAL_ID_FORMAT},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=gettext_lazy(
+            "Số căn cước công dân, 12 chữ số, ví dụ 042080001234; để trống nếu chưa có."
+        ),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Số điện thoại"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=gettext_lazy("Ví dụ 0912345678 hoặc +84 912 345 678."),
+    )
+
     fieldsets = OFFICIAL_FIELDSETS
 
     class Meta:
         model = Official
         fields = [name for _legend, names in OFFICIAL_FIELDSETS for name in names]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "home_address": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
         help_texts = {
             "code": gettext_lazy("Mã hồ sơ duy nhất, ví dụ CB000123."),
             "date_of_birth": gettext_lazy("Ngày/tháng/năm, ví dụ 15/03/1980."),
@@ -225,6 +252,14 @@ class OfficialForm(BootstrapFormMixin, forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = DATE_INVALID
+
+    def clean_personal_id(self):
+        number = normalise_personal_id(self.cleaned_data.get("personal_id"))
+        validate_personal_id(number)
+        return number
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone"))
 
     def _post_clean(self):
         super()._post_clean()

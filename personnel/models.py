@@ -1,5 +1,6 @@
 """Personnel records: localities, sectors, units, positions, officials and their postings."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -195,20 +196,111 @@ class Position(models.Model):
 class OfficialQuerySet(ScopedQuerySet):
     scope_path_lookups = ("current_unit__path",)
 
-    def search(self, text: str):
-        """Diacritics-insensitive name search; also matches the record code exactly."""
+    def search(self, text: str, *, match_personal_id: bool = False):
+        """Diacritics-insensitive name search; also matches the record code exactly, and
+        with ``match_personal_id`` a whole personal identification number exactly."""
         key = fold_vietnamese(text)
         if not key:
             return self
         # Exact code values (not iexact) so that both sides of the OR use an index.
         code = text.strip()
-        return self.filter(Q(search_key__contains=key) | Q(code__in={code, code.upper()}))
+        condition = Q(search_key__contains=key) | Q(code__in={code, code.upper()})
+        number = "".join(code.replace(".", " ").split())
+        if match_personal_id and len(number) == PERSONAL_ID_LENGTH and number.isdigit():
+            condition |= Q(personal_id=number)
+        return self.filter(condition)
+
+
+# Số định danh cá nhân (Decree 137/2015, Circular 59/2021/TT-BCA): 3 digits of the
+# province of birth registration (001–096), 1 digit of century and gender, 2 digits of
+# the year of birth, 6 random digits. Decree 27/2026 makes it the key of the national record.
+PERSONAL_ID_LENGTH = 12
+PERSONAL_ID_PROVINCES = range(1, 97)
+# The 4th digit: (first year of the century, gender) — even digits men, odd digits women.
+PERSONAL_ID_CENTURY_DIGITS = {
+    "0": (1900, Gender.MALE),
+    "1": (1900, Gender.FEMALE),
+    "2": (2000, Gender.MALE),
+    "3": (2000, Gender.FEMALE),
+    "4": (2100, Gender.MALE),
+    "5": (2100, Gender.FEMALE),
+    "6": (2200, Gender.MALE),
+    "7": (2200, Gender.FEMALE),
+    "8": (1800, Gender.MALE),
+    "9": (1800, Gender.FEMALE),
+}
+
+
+def validate_personal_id(value: str) -> None:
+    """Digits only, 12 of them, a province code 001–096 in front."""
+    if not value:
+        return
+    if len(value) != PERSONAL_ID_LENGTH or not value.isascii() or not value.isdigit():
+        raise ValidationError(
+            _("Số định danh cá nhân phải gồm đúng 12 chữ số."), code="personal_id_format"
+        )
+    if int(value[:3]) not in PERSONAL_ID_PROVINCES:
+        raise ValidationError(
+            _(
+                "Ba chữ số đầu của số định danh cá nhân là mã tỉnh nơi đăng ký khai sinh, "
+                "từ 001 đến 096; “%(code)s” không phải mã tỉnh."
+            ),
+            code="personal_id_province",
+            params={"code": value[:3]},
+        )
+
+
+def personal_id_mismatch(value: str, gender: str | None, date_of_birth) -> str | None:
+    """Why ``value`` cannot be the number of a person of this gender and birth date, or None.
+
+    The 4th digit encodes century and gender and the 5th–6th the year of birth; anything
+    unknown (no gender, no birth date, malformed number) is not judged here.
+    """
+    if not value or len(value) != PERSONAL_ID_LENGTH or not value.isdigit():
+        return None
+    century, coded_gender = PERSONAL_ID_CENTURY_DIGITS[value[3]]
+    if gender and gender != coded_gender:
+        return _(
+            "Chữ số thứ tư của số định danh cá nhân (%(digit)s) ứng với giới tính %(coded)s, "
+            "khác giới tính đã nhập."
+        ) % {"digit": value[3], "coded": Gender(coded_gender).label.lower()}
+    if date_of_birth is not None:
+        coded_year = century + int(value[4:6])
+        if coded_year != date_of_birth.year:
+            return _(
+                "Số định danh cá nhân ghi năm sinh %(coded)d (chữ số thứ tư đến thứ sáu), "
+                "khác năm sinh đã nhập (%(year)d)."
+            ) % {"coded": coded_year, "year": date_of_birth.year}
+    return None
+
+
+phone_validator = RegexValidator(
+    r"^(?:\+84)?\d{9,11}$",
+    _(
+        "Số điện thoại chỉ gồm chữ số (9 đến 11 số), có thể bắt đầu bằng +84; "
+        "ví dụ 0912345678 hoặc +84912345678."
+    ),
+    code="phone",
+)
 
 
 class Official(models.Model):
     """A person whose record is kept (cán bộ, công chức, viên chức): form 2C profile fields."""
 
     code = models.CharField(_("số hiệu hồ sơ"), max_length=32, unique=True)
+    personal_id = models.CharField(
+        _("số định danh cá nhân"),
+        max_length=PERSONAL_ID_LENGTH,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_personal_id],
+        help_text=_(
+            "Số căn cước công dân, 12 chữ số; khóa của hồ sơ điện tử theo Nghị định "
+            "27/2026/NĐ-CP. Người dùng vai trò Xem chỉ thấy số đã che một phần."
+        ),
+        error_messages={"unique": _("Số định danh cá nhân này đã có trong hồ sơ cán bộ khác.")},
+    )
     full_name = models.CharField(_("họ và tên khai sinh"), max_length=150)
     other_names = models.CharField(_("tên gọi khác"), max_length=150, blank=True)
     search_key = models.CharField(max_length=300, db_index=True, editable=False, default="")
@@ -232,6 +324,22 @@ class Official(models.Model):
     )
     ethnicity = models.CharField(_("dân tộc"), max_length=50, default="Kinh")
     religion = models.CharField(_("tôn giáo"), max_length=50, default="Không")
+    home_address = models.CharField(
+        _("nơi ở hiện nay"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Số nhà, đường phố, xã/phường, tỉnh/thành phố; ví dụ: Số 5 Trần Phú, "
+            "phường Thành Sen, tỉnh Hà Tĩnh."
+        ),
+    )
+    phone = models.CharField(
+        _("số điện thoại"),
+        max_length=16,
+        blank=True,
+        validators=[phone_validator],
+        help_text=_("Ví dụ 0912345678 hoặc +84912345678."),
+    )
     party_joined_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
     party_confirmed_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
     education_level = models.CharField(
@@ -299,6 +407,8 @@ class Official(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_key = fold_vietnamese(f"{self.full_name} {self.other_names}")
+        # Blank is "not known": NULL, so that unique numbers do not clash on "".
+        self.personal_id = (self.personal_id or "").strip() or None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"full_name", "other_names"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_key"}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 
 from .choices import OfficialStatus
-from .models import Official, OrgUnit, Position, Posting
+from .models import Official, OrgUnit, Position, Posting, personal_id_mismatch
 from .selectors import current_primary_posting, overlapping_primary_postings
 
 
@@ -156,6 +156,7 @@ MIN_AGE, MAX_AGE = 18, 70
 OFFICIAL_EDITABLE_FIELDS = frozenset(
     {
         "code",
+        "personal_id",
         "full_name",
         "other_names",
         "gender",
@@ -164,6 +165,8 @@ OFFICIAL_EDITABLE_FIELDS = frozenset(
         "hometown",
         "ethnicity",
         "religion",
+        "home_address",
+        "phone",
         "party_joined_on",
         "party_confirmed_on",
         "education_level",
@@ -193,10 +196,28 @@ def _adult_on(date_of_birth: dt.date) -> dt.date:
         return date_of_birth.replace(year=date_of_birth.year + MIN_AGE, day=28)
 
 
+def normalise_personal_id(value: str | None) -> str | None:
+    """Spaces and dots typed between the digits dropped; blank is None (not known)."""
+    text = "".join((value or "").replace(".", " ").split())
+    return text or None
+
+
+def normalise_phone(value: str | None) -> str:
+    """Separators dropped, and +84 written as the national 0: "+84 912.345.678" → "0912345678"."""
+    text = "".join(ch for ch in (value or "") if ch not in " .-()\t")
+    if text.startswith("+84") and text[3:].isdigit() and len(text) == 12:
+        text = "0" + text[3:]
+    return text
+
+
 def official_validate(official: Official, *, today: dt.date | None = None) -> None:
-    """The profile rules of form 2C: plausible age, Party dates in order; errors by field."""
+    """The profile rules of form 2C: plausible age, Party dates in order, a personal
+    identification number that fits the gender and year of birth; errors by field."""
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
+    mismatch = personal_id_mismatch(official.personal_id, official.gender, official.date_of_birth)
+    if mismatch:
+        errors["personal_id"] = mismatch
     born = official.date_of_birth
     if born is not None:
         age = age_on(born, today)
@@ -240,17 +261,38 @@ def _validate_code_unique(official: Official) -> None:
         )
 
 
+def _personal_id_clash(official: Official) -> ValidationError | None:
+    number = official.personal_id
+    if number and Official.objects.filter(personal_id=number).exclude(pk=official.pk).exists():
+        return ValidationError(
+            {
+                "personal_id": _(
+                    "Số định danh cá nhân %(number)s đã có trong hồ sơ cán bộ khác; "
+                    "mỗi người chỉ có một hồ sơ."
+                )
+                % {"number": number}
+            }
+        )
+    return None
+
+
 def _save_official(official: Official, update_fields: list[str] | None = None) -> Official:
     official.code = (official.code or "").strip()
     official.full_name = " ".join((official.full_name or "").split())
+    official.personal_id = normalise_personal_id(official.personal_id)
+    official.phone = normalise_phone(official.phone)
+    official.home_address = " ".join((official.home_address or "").split())
     _validate_code_unique(official)
+    clash = _personal_id_clash(official)
+    if clash is not None:
+        raise clash
     official_validate(official)
     official.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             official.save(update_fields=update_fields)
-    except IntegrityError as error:  # a concurrent write took the code
-        raise ValidationError(
+    except IntegrityError as error:  # a concurrent write took the code or the number
+        raise _personal_id_clash(official) or ValidationError(
             {
                 "code": _("Số hiệu hồ sơ “%(code)s” đã được dùng cho cán bộ khác.")
                 % {"code": official.code}

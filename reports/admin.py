@@ -3,12 +3,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.admin_mixins import ScopedAdminMixin
+from accounts.admin_mixins import AuditedChangeViewMixin, NotFoundAdminMixin, ScopedAdminMixin
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 
 from . import delivery, exports, registry
 from .choices import RunStatus
@@ -21,7 +24,8 @@ def report_choices():
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReportRunAdmin(AuditedChangeViewMixin, ScopedAdminMixin, admin.ModelAdmin):
+    audit_action = AuditEvent.Action.VIEW_REPORT
     list_display = (
         "created_at",
         "report_title",
@@ -77,7 +81,14 @@ class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def result_html(self, obj):
         if obj.status != RunStatus.SUCCEEDED:
             return obj.error or "—"
-        return exports.to_html(obj.result)
+        return render_to_string(
+            "reports/result_page.html",
+            {
+                "result": obj.result,
+                "tables": obj.result["tables"],
+                "header": exports.header_lines(obj.result),
+            },
+        )
 
     def get_urls(self):
         return [
@@ -100,6 +111,12 @@ class ReportRunAdmin(ScopedAdminMixin, admin.ModelAdmin):
             content_type, body = "text/csv; charset=utf-8", exports.to_csv(run.result)
         else:
             raise Http404
+        audit_record(
+            user=request.user,
+            action=AuditEvent.Action.DOWNLOAD_REPORT,
+            obj=run,
+            detail=f"admin {fmt}",
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{exports.filename(run.result, fmt)}"'
@@ -133,7 +150,7 @@ class SubscriptionForm(forms.ModelForm):
             return data
         candidate = Subscription(**{k: v for k, v in data.items() if k != "recipients"})
         try:
-            delivery.subscription_validate(candidate)
+            delivery.subscription_validate(candidate, recipients=list(data.get("recipients") or []))
         except ValidationError as error:
             raise ValidationError(error.messages) from error
         data["params"] = candidate.params
@@ -191,7 +208,7 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(NotFoundAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "subscription",

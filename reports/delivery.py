@@ -16,6 +16,7 @@ from django_celery_beat.models import PeriodicTask
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
+from accounts.scoping import scope_path_of
 
 from . import charts, exports, periods, registry, services
 from .choices import DeliveryStatus, RunStatus
@@ -31,22 +32,100 @@ def extra_addresses(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def subscription_validate(subscription: Subscription) -> None:
+# --- who may receive a report ---------------------------------------------------------
+# A report email carries the data of the subscription's scope: it may go only to staff
+# users who could read that scope themselves, and outside the staff only to domains an
+# administrator has allowed (settings.REPORT_EMAIL_ALLOWED_DOMAINS). The same rules are
+# checked when saving and again when sending.
+
+
+def recipient_covers_scope(user, scope) -> bool:
+    """True when ``user`` is active staff and their scope contains ``scope`` (or is superuser)."""
+    if scope is None or not (user.is_active and user.is_staff):
+        return False
+    path = scope_path_of(user)  # "" for superusers, None without an active scope
+    return path is not None and scope.path.startswith(path)
+
+
+def address_domain_allowed(address: str) -> bool:
+    """True when the address's domain is one of ``REPORT_EMAIL_ALLOWED_DOMAINS`` (exact match)."""
+    domain = address.rpartition("@")[2].strip().lower()
+    return bool(domain) and domain in settings.REPORT_EMAIL_ALLOWED_DOMAINS
+
+
+def user_label(user) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
+
+
+def recipient_refusal(user, scope) -> str | None:
+    """Why ``user`` may not receive the report of ``scope``, or None if they may."""
+    if not user.is_active:
+        return _("Người nhận “%(user)s” đã bị khóa tài khoản.") % {"user": user_label(user)}
+    if not user.is_staff:
+        return _("Người nhận “%(user)s” không phải cán bộ sử dụng hệ thống.") % {
+            "user": user_label(user)
+        }
+    if not recipient_covers_scope(user, scope):
+        return _(
+            "Người nhận “%(user)s” không được xem số liệu của %(scope)s: phạm vi quản lý của "
+            "người nhận phải là đơn vị này hoặc đơn vị cấp trên của nó."
+        ) % {"user": user_label(user), "scope": scope}
+    return None
+
+
+def address_refusal(address: str) -> str | None:
+    """Why the outside ``address`` may not receive reports, or None if it may."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return _("Địa chỉ “%(a)s” không hợp lệ.") % {"a": address}
+    if not address_domain_allowed(address):
+        allowed = ", ".join(settings.REPORT_EMAIL_ALLOWED_DOMAINS)
+        if not allowed:
+            return _(
+                "Không gửi được báo cáo tới địa chỉ ngoài hệ thống “%(a)s”: quản trị viên chưa "
+                "cho phép tên miền nào; hãy chọn người nhận trong hệ thống."
+            ) % {"a": address}
+        return _(
+            "Không gửi được báo cáo tới “%(a)s”: chỉ được gửi tới địa chỉ thuộc các tên miền "
+            "%(allowed)s."
+        ) % {"a": address, "allowed": allowed}
+    return None
+
+
+def subscription_validate(subscription: Subscription, *, recipients=None) -> None:
+    """Parameters, outside addresses and (when given) the users who would receive it.
+
+    ``recipients`` are the users about to be set; None leaves the saved ones unchecked
+    (they are checked again at every sending, see ``delivery_recipients``).
+    """
     definition = registry.get(subscription.report)
     subscription.params = definition.clean_params(subscription.params)
+    errors: dict[str, list[str]] = {}
     for address in extra_addresses(subscription.extra_emails):
-        try:
-            validate_email(address)
-        except ValidationError as error:
-            raise ValidationError(
-                {"extra_emails": _("Địa chỉ “%(a)s” không hợp lệ.") % {"a": address}}
-            ) from error
+        refusal = address_refusal(address)
+        if refusal:
+            errors.setdefault("extra_emails", []).append(refusal)
+    if recipients is not None and subscription.scope_id is not None:
+        scope = subscription.scope
+        for user in recipients:
+            refusal = recipient_refusal(user, scope)
+            if refusal:
+                errors.setdefault("recipients", []).append(refusal)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def subscription_save(*, subscription: Subscription, recipients=None) -> Subscription:
-    """Validate, save, and create or update the beat task that sends it."""
-    subscription_validate(subscription)
+    """Validate, save, and create or update the beat task that sends it.
+
+    ``recipients`` (users) replace the saved ones after the same checks; None keeps them.
+    """
+    if recipients is not None:
+        recipients = list(recipients)
+    subscription_validate(subscription, recipients=recipients)
     subscription.save()
     if recipients is not None:
         subscription.recipients.set(recipients)
@@ -73,13 +152,41 @@ def subscription_delete(*, subscription: Subscription) -> None:
         task.delete()
 
 
+def delivery_recipients(subscription: Subscription) -> tuple[list[str], list[str]]:
+    """(addresses to send to, why others were skipped), by the rules in force now.
+
+    A user whose scope changed or who was deactivated, or an address whose domain is no
+    longer allowed since the subscription was saved, is skipped, never sent to.
+    """
+    addresses, skipped = set(), []
+    users = subscription.recipients.select_related("scope").order_by("username")
+    for user in users:
+        refusal = recipient_refusal(user, subscription.scope)
+        if refusal:
+            skipped.append(refusal)
+        elif user.email:
+            addresses.add(user.email.strip())
+    for address in extra_addresses(subscription.extra_emails):
+        refusal = address_refusal(address)
+        if refusal:
+            skipped.append(refusal)
+        else:
+            addresses.add(address)
+    return sorted(addresses), skipped
+
+
 def recipients_of(subscription: Subscription) -> list[str]:
-    users = (
-        subscription.recipients.filter(is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    return sorted({*users, *extra_addresses(subscription.extra_emails)})
+    """The addresses a sending would go to now (see ``delivery_recipients``)."""
+    return delivery_recipients(subscription)[0]
+
+
+def skipped_note(skipped: list[str]) -> str:
+    if not skipped:
+        return ""
+    return _("Không gửi tới %(n)d người nhận không còn đủ điều kiện: %(why)s") % {
+        "n": len(skipped),
+        "why": " ".join(skipped),
+    }
 
 
 def _claim(subscription: Subscription, date_from: dt.date, date_to: dt.date) -> Delivery | None:
@@ -146,20 +253,22 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
                 run=run,
                 note=_("Báo cáo không có số liệu: không gửi thư theo đăng ký."),
             )
-        to = recipients_of(subscription)
+        to, skipped = delivery_recipients(subscription)
         if not to:
-            return _finish(
-                delivery,
-                DeliveryStatus.FAILED,
-                run=run,
-                note=_("Đăng ký chưa có người nhận có địa chỉ thư điện tử."),
-            )
+            nobody = _("Đăng ký chưa có người nhận có địa chỉ thư điện tử.")
+            note = f"{nobody} {skipped_note(skipped)}".strip()
+            return _finish(delivery, DeliveryStatus.FAILED, run=run, note=note)
         build_email(subscription, run.result, to).send()
         audit_record(
             user=subscription.created_by,
-            action=AuditEvent.Action.EXPORT,
+            action=AuditEvent.Action.SEND_EMAIL,
             obj=subscription,
-            detail=_("Gửi báo cáo qua thư tới %(n)d địa chỉ") % {"n": len(to)},
+            # Counts only: the addresses stay on the delivery row, not in the audit.
+            detail=_("Gửi báo cáo qua thư tới %(n)d địa chỉ, bỏ qua %(skipped)d")
+            % {
+                "n": len(to),
+                "skipped": len(skipped),
+            },
         )
     except Exception as error:
         _finish(delivery, DeliveryStatus.FAILED, note=f"{type(error).__name__}: {error}")
@@ -170,7 +279,7 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
         run=run,
         recipients=", ".join(to),
         sent_at=timezone.now(),
-        note="",
+        note=skipped_note(skipped),
     )
 
 

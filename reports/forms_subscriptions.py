@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_celery_beat.models import CrontabSchedule
@@ -116,15 +117,39 @@ class RecipientsField(forms.ModelMultipleChoiceField):
         return f"{name} <{obj.email}>"
 
 
-def selectable_recipients(user):
-    """Active staff users with an email whom ``user`` may pick: those within their scope."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    if user.is_superuser:
-        return users.order_by("username")
-    scope = getattr(user, "scope", None)
-    if scope is None:
-        return users.none()
-    return users.filter(scope__path__startswith=scope.path).order_by("username")
+def selectable_recipients(user, scope=None):
+    """Active staff users with an email whom ``user`` may pick: those within their scope.
+
+    With ``scope`` (the report's), only those who may receive it: their own scope is
+    that unit or one above it (``delivery.recipient_covers_scope``) or they are superusers.
+    """
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .exclude(email="")
+        .select_related("scope")
+    )
+    if not user.is_superuser:
+        editor_scope = getattr(user, "scope", None)
+        if editor_scope is None or not user.is_active:
+            return users.none()
+        users = users.filter(scope__path__startswith=editor_scope.path)
+    if scope is not None:
+        covering = [*scope.ancestor_ids(), scope.pk]
+        users = users.filter(Q(is_superuser=True) | Q(scope_id__in=covering, scope__is_active=True))
+    return users.order_by("username")
+
+
+def extra_emails_help() -> str:
+    allowed = ", ".join(settings.REPORT_EMAIL_ALLOWED_DOMAINS)
+    if not allowed:
+        return _(
+            "Quản trị viên chưa cho phép gửi báo cáo ra ngoài hệ thống: hãy để trống và chọn "
+            "người nhận trong hệ thống."
+        )
+    return _("Mỗi dòng một địa chỉ; chỉ nhận địa chỉ thuộc các tên miền: %(allowed)s.") % {
+        "allowed": allowed
+    }
 
 
 class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
@@ -186,21 +211,31 @@ class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
             )
         self.definition = registry.get(code)
         self.selectable = selectable_recipients(user)
+        # Shown: the users who may receive the saved scope's report; accepted on POST:
+        # anyone the editor may pick, so that a wrong pick is refused by name.
+        saved_scope = instance.scope if instance and instance.pk else None
+        shown = (
+            self.selectable
+            if args or "data" in kwargs
+            else (selectable_recipients(user, saved_scope))
+        )
         self.base_fields = {
             **type(self).base_fields,
             "scope": scope_field(user),
             "recipients": RecipientsField(
-                queryset=self.selectable,
+                queryset=shown,
                 required=False,
                 label=gettext_lazy("Người nhận trong hệ thống"),
                 help_text=gettext_lazy(
-                    "Người dùng có địa chỉ thư điện tử trong phạm vi của bạn; giữ phím Ctrl để chọn nhiều người."
+                    "Người dùng có địa chỉ thư điện tử trong phạm vi của bạn, có phạm vi quản lý "
+                    "là đơn vị của báo cáo hoặc đơn vị cấp trên; giữ phím Ctrl để chọn nhiều người."
                 ),
                 widget=forms.SelectMultiple(attrs={"size": 8}),
             ),
             **param_fields(self.definition),
         }
         super().__init__(*args, **kwargs)
+        self.fields["extra_emails"].help_text = extra_emails_help()
         self.fields["report"].choices = [(r.code, r.title) for r in reports]
         self.fields["report"].initial = code
         self.kept_schedule = None
@@ -208,10 +243,15 @@ class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
             self._initial_from_instance()
         # Recipients chosen by someone with a wider scope stay, and are listed apart.
         self.hidden_recipients = (
-            list(self.instance.recipients.exclude(pk__in=self.selectable.values("pk")))
+            list(
+                self.instance.recipients.exclude(pk__in=self.selectable.values("pk"))
+                .select_related("scope")
+                .order_by("username")
+            )
             if self.instance.pk
             else []
         )
+        self.dropped_recipients: list = []
 
     def _initial_from_instance(self):
         for name, value in (self.instance.params or {}).items():
@@ -244,6 +284,7 @@ class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
         if frequency == Frequency.WEEKLY and not data.get("weekday"):
             self.add_error("weekday", _("Chọn thứ gửi trong tuần."))
         data["params"] = clean_param_fields(self, self.definition)
+        self._drop_hidden_recipients_out_of_scope()
         nobody = not data.get("recipients") and not self.hidden_recipients
         if nobody and not delivery.extra_addresses(data.get("extra_emails", "")):
             self.add_error(
@@ -258,9 +299,20 @@ class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
             return
         self.instance.params = self.cleaned_data["params"]
         try:
-            delivery.subscription_validate(self.instance)
+            delivery.subscription_validate(self.instance, recipients=self.recipients())
         except ValidationError as error:
             add_validation_error(self, error, prefix=PARAM_PREFIX)
+
+    def _drop_hidden_recipients_out_of_scope(self):
+        # The editor cannot see, hence cannot remove, recipients outside their own scope:
+        # those who may no longer receive the report (its scope changed, or theirs) are
+        # dropped and named in the confirmation instead of blocking the save.
+        scope = self.cleaned_data.get("scope")
+        if scope is None:  # the scope field has its own error
+            return
+        kept = [u for u in self.hidden_recipients if delivery.recipient_covers_scope(u, scope)]
+        self.dropped_recipients = [u for u in self.hidden_recipients if u not in kept]
+        self.hidden_recipients = kept
 
     def schedule(self) -> CrontabSchedule:
         """The crontab chosen (created if needed); call inside the saving transaction."""

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from personnel.models import OrgUnit
 
+from .jsonable import plain
+
 
 @dataclass(frozen=True)
 class Param:
@@ -78,9 +80,9 @@ class Table:
     def as_dict(self) -> dict:
         return {
             "key": self.key,
-            "title": self.title,
-            "columns": [{"key": k, "label": label} for k, label in self.columns],
-            "rows": [[_jsonable(v) for v in row] for row in self.rows],
+            "title": plain(self.title),
+            "columns": [{"key": k, "label": plain(label)} for k, label in self.columns],
+            "rows": [[plain(v) for v in row] for row in self.rows],
         }
 
 
@@ -93,23 +95,15 @@ class Result:
     data: dict = field(default_factory=dict)  # report-specific figures (totals, breakdowns)
 
     def as_dict(self) -> dict:
-        return {
-            "sentence": self.sentence,
-            "tables": [t.as_dict() for t in self.tables],
-            "chart": self.chart,
-            "is_empty": self.is_empty,
-            **{k: _jsonable(v) for k, v in self.data.items()},
-        }
-
-
-def _jsonable(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
+        return plain(
+            {
+                "sentence": self.sentence,
+                "tables": [t.as_dict() for t in self.tables],
+                "chart": self.chart,
+                "is_empty": self.is_empty,
+                **self.data,
+            }
+        )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from personnel.models import OrgUnit
 
 from . import periods, registry
 from .choices import IN_FLIGHT, RunStatus
+from .jsonable import check_storable, plain
 from .models import ReportRun, request_key
 
 logger = logging.getLogger(__name__)
@@ -83,15 +84,31 @@ def report_run_execute(*, run_id: int, today: dt.date | None = None) -> ReportRu
     started = time.monotonic()
     outcome = {"status": RunStatus.SUCCEEDED, "error": "", "result": None}
     try:
-        outcome["result"] = compute_result(run, today=today)
+        outcome["result"] = check_storable(plain(compute_result(run, today=today)))
     except SoftTimeLimitExceeded:
         outcome.update(status=RunStatus.FAILED, error=_("Quá thời gian cho phép khi tính báo cáo."))
     except Exception as error:
         logger.exception("report run %s failed", run_id)
         outcome.update(status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}")
-    ReportRun.objects.filter(pk=run_id, claim_token=token).update(
-        **outcome, finished_at=timezone.now(), duration_ms=int(1000 * (time.monotonic() - started))
-    )
+    finish = {
+        "finished_at": timezone.now(),
+        "duration_ms": int(1000 * (time.monotonic() - started)),
+    }
+    mine = ReportRun.objects.filter(pk=run_id, claim_token=token)
+    try:
+        with transaction.atomic():  # a savepoint: a refused write leaves the connection usable
+            mine.update(**outcome, **finish)
+    except Exception as error:
+        # The result could not be saved (the database refused it): the run fails with
+        # the reason, rather than staying "running".
+        logger.exception("report run %s: result not stored", run_id)
+        mine.update(
+            status=RunStatus.FAILED,
+            result=None,
+            error=_("Không lưu được kết quả báo cáo: %(error)s")
+            % {"error": f"{type(error).__name__}: {error}"},
+            **finish,
+        )
     run.refresh_from_db()
     return run
 

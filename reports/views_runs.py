@@ -142,6 +142,13 @@ class ReportRunDetailView(StaffRequiredMixin, TemplateView):
                 self.template_name = "reports/run_progress.html"
             else:
                 return HttpResponse(headers={"HX-Refresh": "true"})
+        elif self.run.status == RunStatus.SUCCEEDED:
+            audit_record(
+                user=request.user,
+                action=AuditEvent.Action.VIEW_REPORT,
+                obj=self.run,
+                detail=self.run.report,
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -178,7 +185,7 @@ class ReportRunDownloadView(StaffRequiredMixin, View):
         filename = exports.filename(run.result, fmt)
         audit_record(
             user=request.user,
-            action=AuditEvent.Action.EXPORT,
+            action=AuditEvent.Action.DOWNLOAD_REPORT,
             obj=run,
             detail=f"{run.report} {fmt}: {filename}",
         )

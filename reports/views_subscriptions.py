@@ -98,6 +98,16 @@ class SubscriptionFormMixin(OfficerRequiredMixin):
             self.request,
             text % {"name": subscription.name, "schedule": schedule_text(subscription.schedule)},
         )
+        if form.dropped_recipients:
+            messages.warning(
+                self.request,
+                _("Đã bỏ %(n)d người nhận không còn được xem số liệu của %(scope)s: %(users)s.")
+                % {
+                    "n": len(form.dropped_recipients),
+                    "scope": subscription.scope,
+                    "users": ", ".join(delivery.user_label(u) for u in form.dropped_recipients),
+                },
+            )
         return redirect("subscription_list")
 
 

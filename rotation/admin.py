@@ -7,21 +7,30 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_mixins import ScopedAdminMixin, ScopedForeignKeyMixin
+from accounts.admin_mixins import (
+    NotFoundAdminMixin,
+    ScopedAdminMixin,
+    ScopedForeignKeyMixin,
+    ScopedHistoryAdmin,
+)
 
-from . import services
+from . import disclosure, services
 from .choices import DecisionStatus
 from .models import Alert, Consultation, Decision, Movement, RotationReview
 
 
 def findings_html(movement) -> str:
+    """The findings as the viewer may read them (``shown_findings``, set per request);
+    without them, no other official is named at all."""
     if not movement or not movement.findings:
         return "—"
+    shown = getattr(movement, "shown_findings", None)
+    if shown is None:
+        shown = disclosure.redact_findings(None, movement.findings)
     return format_html(
-        "<ul style='margin:0;padding-left:1em'>{}</ul>",
-        format_html_join("", "<li>⚠ {}</li>", ((f["message"],) for f in movement.findings)),
+        "<ul class='findings-list'>{}</ul>",
+        format_html_join("", "<li>⚠ {}</li>", ((f["message"],) for f in shown)),
     )
 
 
@@ -75,6 +84,19 @@ class MovementInline(ScopedForeignKeyMixin, admin.StackedInline):
     def findings_display(self, obj):
         return findings_html(obj)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        viewer = request.user
+
+        class FindingsForViewer(formset):
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                if form.instance.pk:
+                    form.instance.shown_findings = disclosure.findings_for(viewer, form.instance)
+                return form
+
+        return FindingsForViewer
+
     def _editable(self, request, obj):
         if obj is None:
             return True
@@ -124,7 +146,7 @@ class CancelForm(forms.Form):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DecisionAdmin(ScopedHistoryAdmin):
     list_display = (
         "number",
         "title",
@@ -156,6 +178,20 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_movements=Count("movements", distinct=True))
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A side sees only its own cadres' movements and its own answers (need to know)."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if obj is not None and obj.pk:
+            if isinstance(inline, MovementInline):
+                kwargs["queryset"] = kwargs["queryset"].filter(
+                    pk__in=disclosure.movements_visible_to(request.user, obj).values("pk")
+                )
+            elif isinstance(inline, ConsultationInline):
+                kwargs["queryset"] = kwargs["queryset"].filter(
+                    pk__in=disclosure.consultations_visible_to(request.user, obj).values("pk")
+                )
+        return kwargs
 
     @admin.display(description=gettext_lazy("số cán bộ"), ordering="n_movements")
     def movement_count(self, obj):
@@ -316,7 +352,7 @@ class DecisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Movement)
-class MovementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MovementAdmin(ScopedHistoryAdmin):
     list_display = (
         "official",
         "kind",
@@ -345,6 +381,12 @@ class MovementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def findings_display(self, obj):
         return findings_html(obj)
 
+    def get_object(self, request, object_id, from_field=None):
+        movement = super().get_object(request, object_id, from_field)
+        if movement is not None:
+            movement.shown_findings = disclosure.findings_for(request.user, movement)
+        return movement
+
     def has_add_permission(self, request):
         return False  # movements are added on their decision
 
@@ -356,7 +398,7 @@ class MovementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ConsultationAdmin(ScopedHistoryAdmin):
     list_display = (
         "decision",
         "role",
@@ -378,7 +420,7 @@ class ConsultationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RotationReview)
-class RotationReviewAdmin(ScopedForeignKeyMixin, admin.ModelAdmin):
+class RotationReviewAdmin(NotFoundAdminMixin, ScopedForeignKeyMixin, admin.ModelAdmin):
     list_display = ("movement", "period", "year", "rating", "recorded_at")
     list_filter = ("period", "year", "rating")
     autocomplete_fields = ("movement",)

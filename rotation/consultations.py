@@ -34,6 +34,23 @@ def local_committee_for(unit: OrgUnit) -> OrgUnit | None:
     return nearest or candidates.filter(level=unit.level).order_by("path").first()
 
 
+def consulted_units(movement) -> list[tuple[OrgUnit, str]]:
+    """The (unit, role) pairs one movement asks: sending side, receiving side, local committee.
+
+    The one definition of why a unit is consulted on a movement; the emails use it too,
+    to send a unit only the movements that concern it.
+    """
+    pairs = []
+    if movement.from_posting_id:
+        pairs.append((movement.from_posting.org_unit, ConsultationRole.SENDING))
+    destination = movement.to_position.org_unit
+    pairs.append((destination, ConsultationRole.RECEIVING))
+    local = local_committee_for(destination)
+    if local is not None and local.pk != destination.pk:
+        pairs.append((local, ConsultationRole.LOCAL))
+    return pairs
+
+
 def required_consultations(decision) -> list[Required]:
     """The (unit, role) pairs whose answer the decision needs, in a stable order."""
     seen: dict[tuple[int, str], Required] = {}
@@ -41,15 +58,7 @@ def required_consultations(decision) -> list[Required]:
         "from_posting__org_unit", "to_position__org_unit"
     ).order_by("id")
     for movement in movements:
-        pairs = []
-        if movement.from_posting_id:
-            pairs.append((movement.from_posting.org_unit, ConsultationRole.SENDING))
-        destination = movement.to_position.org_unit
-        pairs.append((destination, ConsultationRole.RECEIVING))
-        local = local_committee_for(destination)
-        if local is not None and local.pk != destination.pk:
-            pairs.append((local, ConsultationRole.LOCAL))
-        for unit, role in pairs:
+        for unit, role in consulted_units(movement):
             seen.setdefault((unit.pk, role), Required(unit.pk, role))
     return list(seen.values())
 

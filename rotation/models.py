@@ -24,12 +24,14 @@ from .directions import DIRECTION_CHOICES
 
 
 class DecisionQuerySet(ScopedQuerySet):
-    # A decision is in scope when its issuer is, or when it moves someone into or
-    # out of the scope (the sending and receiving sides must see it).
+    # A decision is in scope when its issuer is, when it moves someone into or out of
+    # the scope (the sending and receiving sides must see it), or when a unit of the
+    # scope is consulted on it (a local committee of a place concerned).
     scope_path_lookups = (
         "issued_by__path",
         "movements__to_unit__path",
         "movements__from_unit__path",
+        "consultations__org_unit__path",
     )
 
     def for_user(self, user):
@@ -42,7 +44,10 @@ class DecisionQuerySet(ScopedQuerySet):
         units = units_under(path)
         to_scope = Movement.objects.filter(to_unit__in=units).values("decision_id")
         from_scope = Movement.objects.filter(from_unit__in=units).values("decision_id")
-        return self.filter(Q(issued_by__in=units) | Q(pk__in=to_scope) | Q(pk__in=from_scope))
+        consulted = Consultation.objects.filter(org_unit__in=units).values("decision_id")
+        return self.filter(
+            Q(issued_by__in=units) | Q(pk__in=to_scope) | Q(pk__in=from_scope) | Q(pk__in=consulted)
+        )
 
 
 class Decision(models.Model):

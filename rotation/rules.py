@@ -8,13 +8,14 @@ warnings shown where a person decides; they never block by themselves.
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from personnel.choices import PlanningStatus, PositionKind
 from personnel.models import Official, OrgUnit, PlanningEntry, Posting
@@ -41,12 +42,44 @@ def parameters() -> RuleParameters:
 
 @dataclass(frozen=True)
 class Finding:
+    """One rule's warning.
+
+    ``message`` never names anyone but the official being moved: it is stored on the
+    movement and shown wherever the movement is. A finding about another official (the
+    current holder of the post) carries that official's id in ``holder_id`` and the
+    values of its message in ``params``; ``message_with_holder`` puts the name back for
+    a viewer allowed to see that official (``rotation.disclosure.findings_for``).
+    """
+
     code: str
     message: str
     severity: str = Severity.WARNING
+    holder_id: int | None = None
+    params: dict = field(default_factory=dict, hash=False, compare=False)
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+# Messages of findings that name another official, by code: filled with the finding's
+# ``params`` and the holder's current name at render time, never stored.
+MESSAGES_WITH_HOLDER = {
+    "position_held": gettext_lazy(
+        "Ngày %(on)s, chức vụ “%(title)s” đang do %(name)s đảm nhiệm (từ %(since)s)."
+    ),
+}
+
+
+def message_with_holder(finding: dict, name: str) -> str | None:
+    """The finding's message naming its holder, or None when it has no such form."""
+    template = MESSAGES_WITH_HOLDER.get(finding.get("code"))
+    params = finding.get("params")
+    if template is None or not isinstance(params, dict):
+        return None
+    try:
+        return str(template) % {**params, "name": name}
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _years_months(months: int) -> str:
@@ -189,19 +222,16 @@ def check_position_vacant(movement, params: RuleParameters) -> list[Finding]:
             from_posting__isnull=False, effective_on__lte=on
         )
         holders = holders.exclude(pk__in=leaving.values("from_posting_id"))
-    holder = holders.select_related("official").first()
+    holder = holders.first()
     if holder is None:
         return []
+    params = {"on": _d(on), "title": movement.to_position.title, "since": _d(holder.start_date)}
     return [
         Finding(
             "position_held",
-            _("Ngày %(on)s, chức vụ “%(title)s” đang do %(name)s đảm nhiệm (từ %(since)s).")
-            % {
-                "on": _d(on),
-                "title": movement.to_position.title,
-                "name": holder.official.full_name,
-                "since": _d(holder.start_date),
-            },
+            _("Ngày %(on)s, chức vụ “%(title)s” đang có người đảm nhiệm (từ %(since)s).") % params,
+            holder_id=holder.official_id,
+            params=params,
         )
     ]
 

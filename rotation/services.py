@@ -130,7 +130,7 @@ def decision_request_consultations(
     decision.status = DecisionStatus.CONSULTING
     decision.save(update_fields=["status"])
     if notify:
-        _after_commit_notify("consultations", decision.pk)
+        _after_commit_notify("consultations", decision.pk, by=by)
     return created
 
 
@@ -217,7 +217,7 @@ def decision_approve(
         ]
     )
     if notify:
-        _after_commit_notify("approved", decision.pk)
+        _after_commit_notify("approved", decision.pk, by=by)
     return decision
 
 
@@ -248,10 +248,11 @@ def decision_cancel(*, decision: Decision, reason: str, by=None) -> Decision:
     return decision
 
 
-def _after_commit_notify(event: str, decision_id: int) -> None:
+def _after_commit_notify(event: str, decision_id: int, by=None) -> None:
     from .tasks import notify_decision
 
-    transaction.on_commit(lambda: notify_decision.delay(decision_id, event))
+    by_id = getattr(by, "pk", None)
+    transaction.on_commit(lambda: notify_decision.delay(decision_id, event, by_id))
 
 
 # --- movements -------------------------------------------------------------------

@@ -15,11 +15,12 @@ from . import jobs, notifications
     max_retries=8,
     acks_late=True,
 )
-def notify_decision(decision_id: int, event: str) -> int:
+def notify_decision(decision_id: int, event: str, by_id: int | None = None) -> int:
+    """``by_id``: the user who acted, for the audit row of each email (optional)."""
     if event == "consultations":
-        return notifications.send_consultation_requests(decision_id)
+        return notifications.send_consultation_requests(decision_id, by_id=by_id)
     if event == "approved":
-        return notifications.send_approval_notices(decision_id)
+        return notifications.send_approval_notices(decision_id, by_id=by_id)
     raise ValueError(f"unknown event {event!r}")
 
 

@@ -16,7 +16,7 @@ from accounts.access import (
 )
 from accounts.choices import Role
 
-from . import services
+from . import disclosure, services
 from .choices import DecisionStatus
 from .filters import DecisionFilterSet
 from .forms import CancelForm, ConsultationAnswerForm, DecisionForm
@@ -26,7 +26,6 @@ from .views import (
     add_service_error,
     allowed_actions,
     decision_for_user,
-    issuer_in_scope,
     managed_decision,
 )
 
@@ -85,21 +84,20 @@ class DecisionDetailView(StaffRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decision, user = self.object, self.request.user
-        every_movement = decision.movements.select_related(
-            "official",
-            "from_posting__org_unit",
-            "origin_position__org_unit",
-            "to_position__org_unit",
+        # The buttons depend on every movement (counts and dates only, nothing shown).
+        actions_on = list(decision.movements.only("decision", "applied_at", "effective_on"))
+        movements = disclosure.attach_findings(
+            user,
+            disclosure.movements_visible_to(user, decision).select_related(
+                "official",
+                "from_posting__org_unit",
+                "origin_position__org_unit",
+                "to_position__org_unit",
+            ),
         )
-        actions_on = list(every_movement)
-        if issuer_in_scope(user, decision):
-            movements = actions_on
-        else:
-            # The sending or receiving side sees its own cadres' movements, not the others'.
-            movements = list(
-                every_movement.filter(pk__in=Movement.objects.for_user(user).values("pk"))
-            )
-        consultations = list(decision.consultations.select_related("org_unit"))
+        consultations = list(
+            disclosure.consultations_visible_to(user, decision).select_related("org_unit")
+        )
         actions = allowed_actions(user, decision, actions_on)
         answerable = set()
         if decision.status == DecisionStatus.CONSULTING and user.has_role(Role.OFFICER):
@@ -118,8 +116,9 @@ class DecisionDetailView(StaffRequiredMixin, DetailView):
             movements=movements,
             hidden_movements=len(actions_on) - len(movements),
             consultations=consultations,
+            hidden_consultations=decision.consultations.count() - len(consultations),
             pending_count=sum(1 for c in consultations if c.answered_on is None),
-            findings_count=sum(len(m.findings) for m in movements),
+            findings_count=sum(len(m.shown_findings) for m in movements),
             actions=actions,
             cancel_form=CancelForm() if actions.cancel else None,
         )

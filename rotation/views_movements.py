@@ -15,7 +15,7 @@ from django.views.generic import FormView
 from accounts.access import OfficerRequiredMixin
 from personnel.selectors import current_primary_posting
 
-from . import rules, services
+from . import disclosure, rules, services
 from .choices import DecisionStatus
 from .directions import direction_label
 from .forms import MovementForm
@@ -42,8 +42,12 @@ def resolve_from_posting(official, effective_on: dt.date, original: Movement | N
     return current_primary_posting(official.pk, on=effective_on - dt.timedelta(days=1))
 
 
-def preview(form, decision, original: Movement | None = None) -> dict:
-    """The movement the form describes, unsaved: direction, expected end, findings, errors."""
+def preview(form, decision, user, original: Movement | None = None) -> dict:
+    """The movement the form describes, unsaved: direction, expected end, findings, errors.
+
+    The findings are those ``user`` may read: another official's name (the current holder
+    of the post) only when the user's scope reaches that official.
+    """
     data = getattr(form, "cleaned_data", {})
     official = original.official if original is not None else data.get("official")
     position, effective_on, kind = (
@@ -79,7 +83,7 @@ def preview(form, decision, original: Movement | None = None) -> dict:
         "from_posting": from_posting,
         "direction": direction_label(services.movement_direction(movement)),
         "expected_end": services.expected_end(effective_on, movement.term_months),
-        "findings": rules.evaluate(movement),
+        "findings": disclosure.redact_findings(user, rules.evaluate(movement)),
         "errors": errors,
     }
 
@@ -154,7 +158,9 @@ class MovementFormView(DraftDecisionMixin, FormView):
         context.update(
             decision=self.decision,
             movement=self.original,
-            check=preview(form, self.decision, self.original) if form.is_bound else None,
+            check=preview(form, self.decision, self.request.user, self.original)
+            if form.is_bound
+            else None,
         )
         return context
 
@@ -217,7 +223,7 @@ class MovementCheckView(DraftDecisionMixin, View):
             kwargs["instance"] = copy.copy(self.original)
         form = MovementForm(request.POST, **kwargs)
         form.is_valid()
-        context = {"check": preview(form, self.decision, self.original)}
+        context = {"check": preview(form, self.decision, request.user, self.original)}
         return TemplateResponse(request, "rotation/partials/movement_check.html", context)
 
 

@@ -13,6 +13,15 @@ VAR_DIR="${VAR_DIR:-$PWD/var}"
 export VAR_DIR
 mkdir -p "$VAR_DIR/log"
 
+# A secret key of this installation, generated once and kept in VAR_DIR/secret_key
+# (read by the settings when SECRET_KEY is not set): no published key, even for a demo.
+if [ ! -s "$VAR_DIR/secret_key" ]; then
+    (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' >"$VAR_DIR/secret_key")
+fi
+# The demo users (admin, canbo.tinh, canbo.huyen) with the published demo password
+# are created only in demo mode.
+export DEMO=1
+
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py collectstatic --noinput -v 0
 "$PY" manage.py setup_demo

@@ -54,6 +54,9 @@ class Person:
     party_joined: dt.date | None = None
     party_confirmed: dt.date | None = None
     top_grade: int = 0  # highest position grade ever held (0: staff only)
+    personal_id: str | None = None
+    home_address: str = ""
+    phone: str = ""
 
 
 def weighted(rng: random.Random, pairs):
@@ -214,3 +217,51 @@ def complete_profile(
         person.party_joined = joined
         confirmed = add_years(joined, 1)  # one year as a probationary member
         person.party_confirmed = confirmed if confirmed <= today else None
+
+
+# --- personal data (số định danh, nơi ở, điện thoại) ------------------------------------
+
+# Mobile prefixes in use (Viettel, VinaPhone, MobiFone), each followed by 7 digits.
+PHONE_PREFIXES = ["086", "096", "097", "098", "032", "035", "091", "094", "088", "083", "090",
+                  "093", "089", "077"]  # fmt: skip
+# A multiplier coprime to 10^6: index → 6-digit serial is one-to-one, so numbers never clash.
+SERIAL_STEP, SERIAL_OFFSET = 104_729, 31_337
+
+
+def demo_personal_id(person: Person, birth_province_code: str) -> str:
+    """Province of birth registration, century and gender, year of birth, a serial."""
+    gender_digit = 0 if person.gender == Gender.MALE else 1
+    century_digit = (person.dob.year // 100 - 19) * 2 + gender_digit
+    serial = (person.idx * SERIAL_STEP + SERIAL_OFFSET) % 1_000_000
+    return f"{int(birth_province_code):03d}{century_digit}{person.dob.year % 100:02d}{serial:06d}"
+
+
+def _address(rng: random.Random, commune: LocalitySpec, by_code: dict[str, LocalitySpec]) -> str:
+    district = by_code[commune.parent_code]
+    province = by_code[district.parent_code]
+    urban = commune.name.startswith(("Phường", "Thị trấn"))
+    street = (
+        f"Số {rng.randint(1, 180)}, tổ dân phố {rng.randint(1, 12)}"
+        if urban
+        else f"Thôn {rng.randint(1, 15)}"
+    )
+    return f"{street}, {commune.name}, {district.name}, {province.name}"
+
+
+def add_personal_data(rng: random.Random, people: list[Person], localities: list[LocalitySpec]):
+    """Personal identification number, home address and phone of every demo official.
+
+    Uses its own ``rng``: adding these fields does not change the rest of the plan.
+    """
+    by_code = {loc.code: loc for loc in localities}
+    home = [
+        loc for loc in localities if loc.level == "commune" and loc.province_code == PROVINCE_CODE
+    ]
+    for person in people:
+        person.personal_id = demo_personal_id(person, by_code[person.birthplace].province_code)
+        hometown = by_code[person.hometown]
+        # Most live in their home commune when it is in the province, others in a town.
+        local = hometown.province_code == PROVINCE_CODE and rng.random() < 0.6
+        lives = hometown if local else rng.choice(home)
+        person.home_address = _address(rng, lives, by_code)
+        person.phone = rng.choice(PHONE_PREFIXES) + f"{rng.randint(0, 9_999_999):07d}"

@@ -104,6 +104,7 @@ def persist_plan(plan: DemoPlan) -> dict[str, int]:
     officials = [
         Official(
             code=p.code,
+            personal_id=p.personal_id,
             full_name=p.full_name,
             search_key=fold_vietnamese(p.full_name),  # bulk_create skips Official.save()
             gender=p.gender,
@@ -112,6 +113,8 @@ def persist_plan(plan: DemoPlan) -> dict[str, int]:
             hometown=localities[p.hometown],
             ethnicity=p.ethnicity,
             religion=p.religion,
+            home_address=p.home_address,
+            phone=p.phone,
             party_joined_on=p.party_joined,
             party_confirmed_on=p.party_confirmed,
             education_level=p.education_level,

@@ -14,7 +14,7 @@ from .geography import (
     build_positions,
     build_units,
 )
-from .people import Person, complete_profile, make_people
+from .people import Person, add_personal_data, complete_profile, make_people
 from .records import (
     EvaluationPlan,
     PlanningPlan,
@@ -26,6 +26,8 @@ from .records import (
 )
 
 DEFAULT_OFFICIALS = 2000
+# The personal data draw from their own generator, so the careers stay those of ``seed``.
+PERSONAL_SEED_SHIFT = 1_000_003
 
 
 @dataclass
@@ -57,6 +59,7 @@ def build_plan(seed: int, today: dt.date, officials: int = DEFAULT_OFFICIALS) ->
     for person in people:
         complete_profile(rng, person, sim.positions, sim.units, today)
     add_secondary_postings(rng, people, sim)
+    add_personal_data(random.Random(seed + PERSONAL_SEED_SHIFT), people, localities)  # noqa: S311
     trainings = [t for person in people for t in trainings_for(rng, person, today)]
     evaluations = [e for person in people for e in evaluations_for(rng, person, today)]
     planning = planning_for(rng, people, sim)

@@ -11,6 +11,7 @@ from accounts.access import StaffRequiredMixin, get_scoped_or_404
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 
+from ..masking import can_see_personal_data, personal_fields_for
 from ..models import Official
 from ..services import age_on
 from .official_rotation import rotation_facts
@@ -43,6 +44,14 @@ class TimelineEntry:
         return self.kind == "posting"
 
 
+def personal_context(user, official: Official) -> dict:
+    """The personal data fields as this user may see them (templates never read them raw)."""
+    return {
+        "personal": personal_fields_for(user, official),
+        "personal_masked": not can_see_personal_data(user),
+    }
+
+
 def build_timeline(postings, movements) -> list[TimelineEntry]:
     """Postings (primary and concurrent) and movements together, newest first."""
     entries = [TimelineEntry("posting", p.start_date, p) for p in postings]
@@ -70,6 +79,7 @@ class OfficialDetailView(StaffRequiredMixin, TemplateView):
             planning=list(official.planning.select_related("position__org_unit")),
             pending_findings=facts["pending_findings"],
             alerts=facts["alerts"],
+            **personal_context(user, official),
             **kwargs,
         )
 
@@ -94,5 +104,6 @@ class OfficialCvView(StaffRequiredMixin, TemplateView):
             trainings=trainings,
             evaluations=evaluations,
             printed_on=timezone.localdate(),
+            **personal_context(user, official),
             **kwargs,
         )

@@ -20,6 +20,7 @@ from accounts.models import AuditEvent
 
 from .. import exports
 from ..forms import locality_label
+from ..masking import can_see_personal_data
 from ..models import Locality, Official
 from ..selectors import official_list
 from ..text import fold_vietnamese
@@ -106,7 +107,8 @@ class OfficialExportView(StaffRequiredMixin, View):
             at=now,
             filters=exports.describe_filters(filterset),
         )
-        content, count = exports.WRITERS[fmt](queryset, header)
+        masked = not can_see_personal_data(request.user)
+        content, count = exports.WRITERS[fmt](queryset, header, masked=masked)
         audit_record(
             user=request.user,
             action=AuditEvent.Action.EXPORT,

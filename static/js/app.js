@@ -35,6 +35,15 @@
     });
   }
 
+  // No inline handlers (the Content-Security-Policy blocks them): behaviour by data attributes.
+  // <select data-autosubmit> submits its form when changed; <button data-print> prints the page.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]")) { event.target.form.submit(); }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.target); });
 })();

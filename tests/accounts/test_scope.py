@@ -109,11 +109,31 @@ def test_official_moved_out_leaves_the_old_scope(province_tree):
     ],
 )
 def test_role_grants_model_permissions(role, view, add, delete):
-    user = UserFactory(role=role)
+    user = UserFactory(role=role, scope=OrgUnitFactory())
     assert user.has_perm("personnel.view_official") is view
     assert user.has_perm("personnel.add_official") is add
     assert user.has_perm("personnel.delete_official") is delete
     assert user.has_perm("accounts.change_user") is (role == Role.ADMINISTRATOR)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_reference_data_is_changed_by_administrators_only(role):
+    user = UserFactory(role=role, scope=OrgUnitFactory())
+    is_admin = role == Role.ADMINISTRATOR
+    for model in ("locality", "sector"):
+        assert user.has_perm(f"personnel.view_{model}")
+        assert user.has_perm(f"personnel.add_{model}") is is_admin
+        assert user.has_perm(f"personnel.change_{model}") is is_admin
+    # Beat schedules are system-wide: superusers only.
+    assert not user.has_perm("django_celery_beat.change_crontabschedule")
+    assert not user.has_perm("django_celery_beat.view_periodictask")
+
+
+def test_a_user_without_scope_has_no_permission_at_all():
+    user = UserFactory(role=Role.ADMINISTRATOR, scope=None)
+    assert not user.has_perm("personnel.view_official")
+    assert not user.has_perm("accounts.change_user")
+    assert not user.has_module_perms("personnel")
 
 
 def test_role_ranks():

@@ -41,15 +41,27 @@ def browser():
         launched.close()
 
 
+CSP_VIOLATION = ("Content Security Policy", "Content-Security-Policy", "Refused to")
+
+
 @pytest.fixture
 def page(browser):
+    """A fresh page; the test fails if the browser reports any Content-Security-Policy violation."""
     context = browser.new_context(
         viewport={"width": 1366, "height": 900}, locale="vi-VN", accept_downloads=True
     )
     context.set_default_timeout(15_000)
     opened = context.new_page()
+    violations = []
+
+    def collect(message):
+        if any(marker in message.text for marker in CSP_VIOLATION):
+            violations.append(f"{opened.url}: {message.text}")
+
+    opened.on("console", collect)
     yield opened
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ TODAY = D(2022, 12, 31)  # "this term to date": 01/10/2020 – 31/12/2022
 
 
 @pytest.fixture
-def subscription(world, make_official, move):
+def subscription(world, make_official, move, settings):
+    settings.REPORT_EMAIL_ALLOWED_DOMAINS = ["example.vn"]
     official = make_official(position=world.positions.a_deputy, full_name="Nguyễn Văn An")
     move(official, world.positions.province_deputy, D(2021, 3, 1))
     schedule = CrontabSchedule.objects.create(minute="0", hour="7", day_of_month="1")
@@ -202,5 +203,6 @@ def test_every_delivery_leaves_an_audit_row(subscription):
     from accounts.models import AuditEvent
 
     delivery.subscription_deliver(subscription_id=subscription.pk, today=TODAY)
-    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SEND_EMAIL)
     assert event.object_id == str(subscription.pk) and "2 địa chỉ" in event.detail
+    assert "@" not in event.detail

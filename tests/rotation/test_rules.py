@@ -155,11 +155,21 @@ def nobody_is_local(official, unit):
 
 class TestPositionHeld:
     def test_fires_when_someone_holds_the_post_on_the_effective_date(self, world, make_official):
-        make_official(position=world.positions.b_secretary, full_name="Trần Văn Giữ")
+        holder = make_official(position=world.positions.b_secretary, full_name="Trần Văn Giữ")
         official = make_official()
         findings = rules.check_position_vacant(movement(official, world.positions.b_secretary), P)
         assert codes(findings) == ["position_held"]
-        assert "Trần Văn Giữ" in findings[0].message
+        assert findings[0].holder_id == holder.pk
+
+    def test_stored_message_does_not_name_the_holder(self, world, make_official):
+        holder = make_official(position=world.positions.b_secretary, full_name="Trần Văn Giữ")
+        official = make_official()
+        (finding,) = rules.check_position_vacant(movement(official, world.positions.b_secretary), P)
+        stored = finding.as_dict()
+        assert "Trần Văn Giữ" not in str(stored)
+        assert "đang có người đảm nhiệm" in stored["message"]
+        named = rules.message_with_holder(stored, holder.full_name)
+        assert "đang do Trần Văn Giữ đảm nhiệm" in named and "Bí thư Huyện ủy B" in named
 
     def test_quiet_when_the_holder_left_before(self, world, make_official):
         holder = make_official(position=world.positions.b_secretary)

@@ -352,7 +352,11 @@ class TestApply:
             )
         assert len(mail.outbox) > requests
         assert any("[Đã ban hành]" in m.subject for m in mail.outbox)
-        assert "Nguyễn Văn An" in mail.outbox[-1].body
+        notices = {m.to[0]: m.body for m in mail.outbox[requests:]}
+        # Each side is told about its own cadres only.
+        assert "Nguyễn Văn An" in notices["huyenuy.b@example.vn"]
+        assert "Phạm Văn Cường" in notices["xa.a1@example.vn"]
+        assert "Nguyễn Văn An" not in notices["xa.a1@example.vn"]
         for movement in decision.movements.all():
             services.movement_apply(movement=movement, today=D(2025, 8, 1))
         for official, unit in ((secretary_a, "HUB"), (secretary_b, "HUA"), (third, "HUA")):

@@ -1,4 +1,10 @@
-"""Prepare a demo installation: demo data if the database is empty, and a demo admin."""
+"""Prepare a demo installation: demo data if the database is empty, and a demo admin.
+
+Only in demo mode (``DEMO=1``, which ``make run`` sets): the demo users' password is
+published in the README, so a deployment must never get them by accident.
+"""
+
+import os
 
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
@@ -9,7 +15,7 @@ from personnel.models import Official, OrgUnit
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu mẫu nếu cơ sở dữ liệu trống và tạo tài khoản quản trị mẫu."
+    help = "Chỉ khi DEMO=1: nạp dữ liệu mẫu nếu cơ sở dữ liệu trống và tạo tài khoản quản trị mẫu."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,6 +23,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, **options):
+        if os.environ.get("DEMO") != "1":
+            self._refuse()
+            return
         if Official.objects.exists():
             self.stdout.write("Cơ sở dữ liệu đã có hồ sơ cán bộ: không nạp dữ liệu mẫu.")
         else:
@@ -38,6 +47,18 @@ class Command(BaseCommand):
             f"  mật khẩu:      {password}"
             if created or admin.check_password(password)
             else "  mật khẩu:      (đã được đổi, giữ nguyên)"
+        )
+
+    def _refuse(self) -> None:
+        self.stdout.write(
+            self.style.WARNING(
+                "Không tạo dữ liệu mẫu và người dùng mẫu: biến môi trường DEMO=1 chưa được đặt "
+                "(người dùng mẫu có mật khẩu công khai, chỉ dùng để chạy thử)."
+            )
+        )
+        self.stdout.write(
+            "Tạo tài khoản quản trị đầu tiên bằng lệnh: python manage.py createsuperuser\n"
+            "Chạy thử với dữ liệu mẫu: DEMO=1 python manage.py setup_demo"
         )
 
     def _create_demo_subscription(self, admin: User) -> None:
