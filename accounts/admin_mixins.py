@@ -13,6 +13,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from personnel.text import is_id
+
 from .audit import audit_record
 from .models import AuditEvent
 
@@ -106,7 +108,7 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         pk_name = self.model._meta.pk.attname
         if not (
-            str(version_id).isdigit()
+            is_id(version_id)
             and self.model.history.filter(**{pk_name: obj.pk, "history_id": version_id}).exists()
         ):
             raise Http404

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from .choices import Role
 
 
@@ -10,3 +12,9 @@ def staff(request):
         "can_prepare": user.has_role(Role.OFFICER),
         "can_approve": user.has_role(Role.APPROVER),
     }
+
+
+def language_menu(request):
+    """The language menu: each language named in its own language, as settings spell it
+    (Django's ``get_available_languages`` would translate the names into the current one)."""
+    return {"language_menu": settings.LANGUAGES}

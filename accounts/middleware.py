@@ -4,6 +4,10 @@ the response and written on the audit rows the request produces."""
 import re
 import uuid
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
 from .audit import set_request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -56,3 +60,32 @@ class NoScopeMiddleware:
         if scope_path_of(user) is not None:
             return None
         return render(request, "accounts/no_scope.html", status=403)
+
+
+class SiteLanguageMiddleware:
+    """The interface is in the site's language (``LANGUAGE_CODE``, Vietnamese) unless the
+    user chose another: their saved choice when logged in, else the language cookie set
+    by the menu. The browser's ``Accept-Language`` is deliberately ignored: a committee's
+    machines often run an English browser. Placed after the authentication middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def chosen(self, request) -> str:
+        user = getattr(request, "user", None)
+        saved = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        for code in (saved, cookie):
+            if code in self.available:
+                return code
+        return settings.LANGUAGE_CODE
+
+    def __call__(self, request):
+        translation.activate(self.chosen(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response

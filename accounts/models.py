@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,13 @@ class User(AbstractUser):
         help_text=_("Người dùng thấy hồ sơ của đơn vị này và các đơn vị trực thuộc."),
     )
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    language = models.CharField(
+        _("ngôn ngữ giao diện"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Để trống: tiếng Việt, ngôn ngữ của hệ thống. Người dùng tự chọn ở trình đơn."),
+    )
 
     class Meta:
         verbose_name = _("người dùng")

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
+from django.views import i18n
+from django.views.decorators.http import require_POST
 
 from .access import RoleRequired
 from .forms import LoginForm
@@ -69,3 +71,14 @@ def permission_denied(request, exception=None):
     """403 in the site's layout; names the role needed when a role check refused."""
     role = exception.role.label if isinstance(exception, RoleRequired) else None
     return render(request, "403.html", {"required_role": role}, status=403)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, remembered on the user's account when logged in, so the
+    choice follows them to another browser."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        get_user_model().objects.filter(pk=request.user.pk).update(language=language)
+    return response

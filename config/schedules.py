@@ -13,6 +13,13 @@ SCHEDULES = [
         "description": "Thi hành các lượt điều chuyển đã đến ngày hiệu lực; cảnh báo sắp hết hạn, "
         "quá hạn, thiếu đánh giá, giữ chức vụ quá hai nhiệm kỳ.",
     },
+    {
+        "name": "Tiếp nhận lượt chạy báo cáo và lượt gửi thư bị treo",
+        "task": "reports.tasks.sweep_report_runs",
+        "crontab": {"minute": "*/5", "hour": "*"},
+        "description": "Lượt chạy báo cáo hết hạn giữ (bộ xử lý nền bị mất) được xếp hàng tính "
+        "lại, hoặc ghi lỗi sau nhiều lần; lượt gửi thư bị treo được ghi lỗi để gửi lại.",
+    },
 ]
 
 

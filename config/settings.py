@@ -14,7 +14,6 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -96,15 +95,19 @@ MIDDLEWARE = [
     "accounts.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language is chosen before anything can fail (CommonMiddleware refuses an unknown
+    # host), so that every error page is in the user's language, not a previous request's.
+    "accounts.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.NoScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before any view reads input; its 400 page gets the language and headers set above.
+    "config.middleware.RefuseControlCharactersMiddleware",
     "config.middleware.NoStoreForUsersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during login into a page.
@@ -126,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.staff",
+                "accounts.context_processors.language_menu",
             ],
         },
     },
@@ -170,7 +174,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Language and time --------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="vi")
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# Vietnamese unless the user chose otherwise (accounts.middleware.SiteLanguageMiddleware):
+# the browser's Accept-Language is not consulted. Each language named in its own language.
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
@@ -204,9 +210,24 @@ else:
 
 # Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Time limits, leases and the broker agree (README, "Celery: time limits and leases"):
+# for every task, soft limit < hard limit < lease < broker visibility timeout, so a live
+# worker never loses its claim, a run or an email of a lost worker is taken over when its
+# lease ends (the next identical request, the sweep), and the broker redelivers a lost
+# task's message only after everything else has given up on it.
+CELERY_TASK_SOFT_TIME_LIMIT = 300  # tasks without their own limits (notifications)
+CELERY_TASK_TIME_LIMIT = 330
+REPORT_RUN_SOFT_TIME_LIMIT = 300  # seconds a report may compute
+REPORT_RUN_TIME_LIMIT = 330
+REPORT_RUN_LEASE_SECONDS = 360  # a run's claim; a queued run's wait before it is re-sent
+REPORT_RUN_MAX_ATTEMPTS = 3  # claims of one run before it is failed as "lost worker"
+REPORT_DELIVERY_SOFT_TIME_LIMIT = 900  # a subscription email: may wait one run's lease
+REPORT_DELIVERY_TIME_LIMIT = 960
+REPORT_DELIVERY_LEASE_SECONDS = 1200
+BROKER_VISIBILITY_TIMEOUT = 3600  # longer than the longest hard limit (the daily job)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 else:
     # Server-less broker: messages are files under var/celery.
     _celery_dir = VAR_DIR / "celery"

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_views import scoped_view_on_site
+from accounts.views import set_language
 
 admin.site.site_header = _("Hệ thống quản lý luân chuyển cán bộ")
 admin.site.site_title = _("Luân chuyển cán bộ")
@@ -13,7 +14,7 @@ urlpatterns = [
     path("", include("personnel.urls")),
     path("", include("rotation.urls")),
     path("", include("reports.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     # Ahead of admin's own "view on site", which ignores the scope.
     path(
         "admin/r/<path:content_type_id>/<path:object_id>/",

@@ -3,6 +3,7 @@ import dataclasses
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -14,6 +15,7 @@ from accounts.admin_mixins import (
 )
 
 from . import services
+from .filters_units import FOLD_LIMIT, POSITION_FOLD_LIMIT, search_folded
 from .forms import PostingForm, PostingInlineForm, PostingInlineFormSet
 from .masking import (
     MASKED_FIELDS,
@@ -38,29 +40,50 @@ from .text import fold_vietnamese
 
 
 class OfficialNameSearchMixin:
-    """Also finds rows by the official's name typed with or without diacritics."""
+    """Also finds rows by the official's name typed with or without diacritics, its
+    words in any order."""
 
     def get_search_results(self, request, queryset, search_term):
         result, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key = fold_vietnamese(search_term)
-        if key:
-            result = result | queryset.filter(official__search_key__contains=key)
+        words = fold_vietnamese(search_term).split()
+        if words:
+            name = Q()
+            for word in dict.fromkeys(words):
+                name &= Q(official__search_key__contains=word)
+            result = result | queryset.filter(name)
         return result, may_have_duplicates
 
 
+class FoldedSearchAdminMixin:
+    """The admin search box (and the autocompletes that use it) finds rows the way the
+    staff pages do: every word typed, with or without diacritics, in any order, at the
+    start of a word of ``folded_search_fields`` ("so tai chinh" finds "Sở Tài chính")."""
+
+    folded_search_fields: tuple[str, ...] = ()
+    folded_search_limit = FOLD_LIMIT
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        fields = self.folded_search_fields
+        return search_folded(queryset, search_term, fields, limit=self.folded_search_limit), False
+
+
 @admin.register(Locality)
-class LocalityAdmin(admin.ModelAdmin):
+class LocalityAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("code", "name")
+    folded_search_fields = ("name", "code")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
+    folded_search_fields = ("name", "code")
 
 
 class OrgUnitAdminForm(forms.ModelForm):
@@ -93,10 +116,11 @@ class OrgUnitAdminForm(forms.ModelForm):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrgUnitAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "sector", "locality", "parent", "is_active")
     list_filter = ("level", "sector", "is_active")
     search_fields = ("code", "name")
+    folded_search_fields = ("name", "code")
     list_select_related = ("sector", "locality", "parent")
     autocomplete_fields = ("sector", "locality", "parent")
 
@@ -118,7 +142,7 @@ class OrgUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PositionAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "org_unit",
@@ -137,6 +161,8 @@ class PositionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "is_active",
     )
     search_fields = ("title", "org_unit__name", "org_unit__code")
+    folded_search_fields = ("title", "org_unit__name", "org_unit__code")
+    folded_search_limit = POSITION_FOLD_LIMIT
     list_select_related = ("org_unit",)
     autocomplete_fields = ("org_unit",)
 
@@ -330,7 +356,9 @@ class OfficialAdmin(AuditedChangeViewMixin, ScopedHistoryAdmin):
 class PostingAdmin(OfficialNameSearchMixin, ScopedHistoryAdmin):
     form = PostingForm
     list_display = ("official", "title", "org_unit", "start_date", "end_date", "is_primary")
-    list_filter = ("is_primary", "org_unit__level", "org_unit__sector")
+    # start_date's filter (personnel.dates.BoundedDateFieldListFilter) also bounds the
+    # date hierarchy's year, month and day.
+    list_filter = ("is_primary", "org_unit__level", "org_unit__sector", "start_date")
     search_fields = ("official__code", "title")
     list_select_related = ("official", "org_unit")
     autocomplete_fields = ("official", "position", "org_unit")

@@ -6,3 +6,8 @@ class PersonnelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "personnel"
     verbose_name = _("Hồ sơ cán bộ")
+
+    def ready(self):
+        from .dates import install
+
+        install()  # the accepted range of dates, for every model and admin date field

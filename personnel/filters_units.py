@@ -51,15 +51,24 @@ def _icontains_all(text: str, *fields: str) -> Q:
     return condition
 
 
-def search_units(queryset: QuerySet[OrgUnit], text: str) -> QuerySet[OrgUnit]:
-    """Units whose name or code contains every word of ``text``, diacritics ignored."""
+def search_folded(
+    queryset: QuerySet, text: str, fields: tuple[str, ...], *, limit: int = FOLD_LIMIT
+):
+    """Rows of ``queryset`` where every word of ``text`` begins a word of ``fields``,
+    diacritics and case ignored, words in any order; past ``limit`` rows, the
+    database's ``icontains`` on each word."""
     words = search_words(text)
     if not words:
         return queryset
-    rows = list(queryset.order_by().values_list("pk", "name", "code")[: FOLD_LIMIT + 1])
-    if len(rows) > FOLD_LIMIT:
-        return queryset.filter(_icontains_all(text, "name", "code"))
-    return queryset.filter(pk__in=[pk for pk, name, code in rows if matches(words, name, code)])
+    rows = list(queryset.order_by().values_list("pk", *fields)[: limit + 1])
+    if len(rows) > limit:
+        return queryset.filter(_icontains_all(text, *fields))
+    return queryset.filter(pk__in=[row[0] for row in rows if matches(words, *row[1:])])
+
+
+def search_units(queryset: QuerySet[OrgUnit], text: str) -> QuerySet[OrgUnit]:
+    """Units whose name or code contains every word of ``text``, diacritics ignored."""
+    return search_folded(queryset, text, ("name", "code"))
 
 
 def autocomplete_units(queryset: QuerySet[OrgUnit], text: str, *, limit: int = 20):

@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.forms import BootstrapFormMixin
+from personnel.text import is_id
 
+from .dates import SaneDateField
 from .models import Locality, Official, OrgUnit, Position, Posting, validate_personal_id
 from .selectors import FAR_FUTURE, overlapping_primary_postings
 from .services import normalise_personal_id, normalise_phone, official_validate
@@ -32,6 +34,7 @@ class PostingForm(forms.ModelForm):
             "is_primary",
             "basis",
         ]
+        field_classes = {"start_date": SaneDateField, "end_date": SaneDateField}
 
     def clean(self):
         data = super().clean()
@@ -131,7 +134,7 @@ class AutocompleteSelect(forms.Select):
         if not self._remote or not hasattr(iterator, "queryset"):
             return super().optgroups(name, value, attrs)
         field = iterator.field
-        wanted = [v for v in value if str(v).isdigit()]
+        wanted = [v for v in value if is_id(v)]
         options = [("", field.empty_label)] if field.empty_label is not None else []
         if wanted:
             options += [
@@ -233,6 +236,11 @@ class OfficialForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Official
         fields = [name for _legend, names in OFFICIAL_FIELDSETS for name in names]
+        field_classes = {
+            "date_of_birth": SaneDateField,
+            "party_joined_on": SaneDateField,
+            "party_confirmed_on": SaneDateField,
+        }
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
             "home_address": forms.TextInput(attrs={"autocomplete": "off"}),
@@ -323,7 +331,7 @@ class OfficialCreateForm(OfficialForm):
         required=False,
         help_text=gettext_lazy("Để trống để dùng tên chức vụ đã chọn."),
     )
-    start_date = forms.DateField(
+    start_date = SaneDateField(
         label=gettext_lazy("Từ ngày"),
         help_text=gettext_lazy("Ngày bắt đầu đảm nhiệm, ví dụ 01/08/2020."),
     )

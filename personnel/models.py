@@ -197,14 +197,18 @@ class OfficialQuerySet(ScopedQuerySet):
     scope_path_lookups = ("current_unit__path",)
 
     def search(self, text: str, *, match_personal_id: bool = False):
-        """Diacritics-insensitive name search; also matches the record code exactly, and
-        with ``match_personal_id`` a whole personal identification number exactly."""
+        """Diacritics-insensitive name search by words in any order ("dung nguyen" finds
+        "Nguyễn Văn Dũng"); also matches the record code exactly, and with
+        ``match_personal_id`` a whole personal identification number exactly."""
         key = fold_vietnamese(text)
         if not key:
             return self
+        name = Q()
+        for word in dict.fromkeys(key.split()):  # each word somewhere in the name
+            name &= Q(search_key__contains=word)
         # Exact code values (not iexact) so that both sides of the OR use an index.
         code = text.strip()
-        condition = Q(search_key__contains=key) | Q(code__in={code, code.upper()})
+        condition = name | Q(code__in={code, code.upper()})
         number = "".join(code.replace(".", " ").split())
         if match_personal_id and len(number) == PERSONAL_ID_LENGTH and number.isdigit():
             condition |= Q(personal_id=number)

@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 
 from .choices import OfficialStatus, PlanningStatus
 from .models import Official, OrgUnit, PlanningEntry, Position, Posting
-from .selectors import FAR_FUTURE
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -137,7 +136,10 @@ class Duration:
 
     @classmethod
     def between(cls, first_day: dt.date, last_day: dt.date) -> "Duration":
-        span = relativedelta(last_day + ONE_DAY, first_day)
+        # The day after the last, except at the end of the calendar (a record kept from
+        # before dates were bounded), where a day less changes no whole month.
+        after = last_day + ONE_DAY if last_day < dt.date.max else last_day
+        span = relativedelta(after, first_day)
         return cls(years=max(span.years, 0), months=max(span.months, 0))
 
     def __str__(self) -> str:
@@ -188,14 +190,20 @@ def posting_entries(postings: list[Posting], *, today: dt.date) -> list[Timeline
 def position_timeline(postings: list[Posting], *, today: dt.date) -> list[TimelineEntry]:
     """Primary postings at one position, newest first, with the gaps between them.
 
-    Holders may overlap (several deputies share one post title); a gap is a stretch
-    of days that no posting covers. Before the first posting nothing is known, so no
-    gap is shown there; after the last one the post is vacant "until now".
+    Holders may overlap (several deputies share one post title, each with no end date
+    yet); a gap is a stretch of days that no posting covers. Before the first posting
+    nothing is known, so no gap is shown there; after the last one the post is vacant
+    "until now". A holder without an end date covers every later day.
     """
     entries: list[TimelineEntry] = []
-    covered_until: dt.date | None = None
+    covered_until: dt.date | None = None  # the last day covered so far
+    open_ended = False  # a holder with no end date: no gap can follow
     for posting in sorted(postings, key=lambda p: (p.start_date, p.pk)):
-        if covered_until is not None and posting.start_date > covered_until + ONE_DAY:
+        if (
+            covered_until is not None
+            and not open_ended
+            and (posting.start_date - covered_until).days > 1
+        ):
             gap_start, gap_end = covered_until + ONE_DAY, posting.start_date - ONE_DAY
             entries.append(TimelineEntry(gap_start, gap_end, span(gap_start, gap_end, today)))
         entries.append(
@@ -206,9 +214,11 @@ def position_timeline(postings: list[Posting], *, today: dt.date) -> list[Timeli
                 posting,
             )
         )
-        end = posting.end_date or FAR_FUTURE
-        covered_until = end if covered_until is None else max(covered_until, end)
-    if covered_until is not None and covered_until < today:
+        if posting.end_date is None:
+            open_ended = True
+        elif covered_until is None or posting.end_date > covered_until:
+            covered_until = posting.end_date
+    if covered_until is not None and not open_ended and covered_until < today:
         gap_start = covered_until + ONE_DAY
         entries.append(TimelineEntry(gap_start, None, span(gap_start, None, today)))
     entries.reverse()

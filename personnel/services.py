@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 
 from .choices import OfficialStatus
+from .dates import require_sane
 from .models import Official, OrgUnit, Position, Posting, personal_id_mismatch
 from .selectors import current_primary_posting, overlapping_primary_postings
 
@@ -28,6 +29,7 @@ def _lock_official(official_id: int) -> Official:
 def _validate_dates(start_date: dt.date, end_date: dt.date | None) -> None:
     if start_date is None:
         raise ValidationError({"start_date": _("Chưa nhập ngày bắt đầu.")})
+    require_sane(start_date=start_date, end_date=end_date)
     if end_date is not None and end_date <= start_date:
         raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
 
@@ -214,6 +216,12 @@ def official_validate(official: Official, *, today: dt.date | None = None) -> No
     """The profile rules of form 2C: plausible age, Party dates in order, a personal
     identification number that fits the gender and year of birth; errors by field."""
     today = today or timezone.localdate()
+    # Out-of-range dates first: nothing below is computed from them.
+    require_sane(
+        date_of_birth=official.date_of_birth,
+        party_joined_on=official.party_joined_on,
+        party_confirmed_on=official.party_confirmed_on,
+    )
     errors: dict[str, str] = {}
     mismatch = personal_id_mismatch(official.personal_id, official.gender, official.date_of_birth)
     if mismatch:

@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -15,8 +17,7 @@ from accounts.models import AuditEvent
 
 from . import delivery, exports, registry
 from .choices import RunStatus
-from .models import Delivery, ReportRun, Subscription
-from .tasks import send_subscription
+from .models import Delivery, DeliveryAttempt, ReportRun, Subscription
 
 
 def report_choices():
@@ -48,6 +49,7 @@ class ReportRunAdmin(AuditedChangeViewMixin, ScopedAdminMixin, admin.ModelAdmin)
         "status",
         "error",
         "attempts",
+        "lease_expires_at",
         "requested_by",
         "created_at",
         "started_at",
@@ -195,16 +197,70 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Gửi ngay (kỳ hiện tại)"), permissions=["change"])
     def send_now(self, request, queryset):
-        for subscription in queryset:
-            send_subscription.delay(subscription.pk)
-        self.message_user(
-            request,
-            _(
-                "Đã đưa %(n)d đăng ký vào hàng đợi gửi. Mỗi kỳ chỉ gửi một lần; xem kết quả ở mục Lượt gửi báo cáo."
+        """Queue the current period; a period already sent is sent again only once confirmed."""
+        resend = request.POST.get("confirm_resend") == "1"
+        queued, sending, to_confirm = 0, 0, []
+        for subscription in queryset.select_related("scope"):
+            answer = delivery.subscription_send_now(
+                subscription=subscription, user=request.user, resend=resend
             )
-            % {"n": queryset.count()},
-            messages.SUCCESS,
-        )
+            if answer.outcome == delivery.SendNow.NEEDS_CONFIRMATION:
+                to_confirm.append((subscription, answer.delivery))
+            elif answer.outcome == delivery.SendNow.SENDING:
+                sending += 1
+            else:
+                queued += 1
+        if queued:
+            self.message_user(
+                request,
+                _(
+                    "Đã đưa %(n)d đăng ký vào hàng đợi gửi. Mỗi kỳ chỉ gửi một lần; xem kết quả ở mục Lượt gửi báo cáo."
+                )
+                % {"n": queued},
+                messages.SUCCESS,
+            )
+        if sending:
+            self.message_user(
+                request,
+                _("%(n)d đăng ký đang được gửi kỳ hiện tại; không gửi thêm.") % {"n": sending},
+                messages.WARNING,
+            )
+        if not to_confirm:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Gửi lại báo cáo đã gửi?"),
+            "items": to_confirm,
+            "opts": self.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/reports/subscription/send_now.html", context)
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    """Every attempt to send the period, kept after later ones (read only)."""
+
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = (
+        "requested_at",
+        "kind",
+        "requested_by",
+        "started_at",
+        "finished_at",
+        "status",
+        "recipients",
+        "error",
+    )
+    readonly_fields = fields
+    ordering = ("requested_at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Delivery)
@@ -221,6 +277,7 @@ class DeliveryAdmin(NotFoundAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("status",)
     list_select_related = ("subscription",)
+    inlines = (DeliveryAttemptInline,)
     readonly_fields = (
         "subscription",
         "date_from",
@@ -229,6 +286,7 @@ class DeliveryAdmin(NotFoundAdminMixin, admin.ModelAdmin):
         "run",
         "recipients",
         "attempts",
+        "claimed_at",
         "note",
         "created_at",
         "sent_at",

@@ -23,3 +23,11 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Đã gửi")
     SKIPPED = "skipped", _("Bỏ qua (báo cáo trống)")
     FAILED = "failed", _("Gửi lỗi")
+
+
+class AttemptKind(models.TextChoices):
+    """Who asked for an attempt to send a delivery."""
+
+    AUTO = "auto", _("Tự động (theo lịch, gửi lại khi lỗi)")
+    MANUAL = "manual", _("Gửi ngay")
+    RESEND = "resend", _("Gửi lại kỳ đã gửi")

@@ -1,6 +1,13 @@
-"""Subscriptions: keeping their beat schedule, and emailing each period exactly once."""
+"""Subscriptions: keeping their beat schedule, and emailing each period exactly once.
+
+Every attempt to send a period is kept (``DeliveryAttempt``: who asked, when, outcome,
+error), so a later success does not erase an earlier failure. A period already sent is
+sent again only when a person confirms it (``subscription_send_now(resend=True)``).
+"""
 
 import datetime as dt
+import enum
+from dataclasses import dataclass
 from email.mime.image import MIMEImage
 
 from django.conf import settings
@@ -17,15 +24,23 @@ from django_celery_beat.models import PeriodicTask
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 from accounts.scoping import scope_path_of
+from config.mail import subject_line
 
 from . import charts, exports, periods, registry, services
-from .choices import DeliveryStatus, RunStatus
-from .models import Delivery, Subscription
+from .choices import AttemptKind, DeliveryStatus, RunStatus
+from .models import Delivery, DeliveryAttempt, Subscription
 
 SEND_TASK = "reports.tasks.send_subscription"
-# Longer than send_subscription's hard time limit (reports/tasks.py).
-CLAIM_LEASE = dt.timedelta(minutes=20)
 CHART_CID = "bieu-do"
+
+
+def claim_lease() -> dt.timedelta:
+    """How long a sending belongs to its worker: longer than the task's hard time limit."""
+    return dt.timedelta(seconds=settings.REPORT_DELIVERY_LEASE_SECONDS)
+
+
+def lost_worker_note() -> str:
+    return _("Bộ xử lý nền đã dừng khi đang gửi (mất kết nối hoặc khởi động lại).")
 
 
 def extra_addresses(text: str) -> list[str]:
@@ -189,8 +204,7 @@ def skipped_note(skipped: list[str]) -> str:
     }
 
 
-def _claim(subscription: Subscription, date_from: dt.date, date_to: dt.date) -> Delivery | None:
-    """The delivery row for this period, if this caller won the right to send it."""
+def _period_delivery(subscription: Subscription, date_from: dt.date, date_to: dt.date) -> Delivery:
     try:
         with transaction.atomic():
             delivery, _created = Delivery.objects.get_or_create(
@@ -200,19 +214,51 @@ def _claim(subscription: Subscription, date_from: dt.date, date_to: dt.date) -> 
         delivery = Delivery.objects.get(
             subscription=subscription, date_from=date_from, date_to=date_to
         )
+    return delivery
+
+
+def _claim(
+    subscription: Subscription, date_from: dt.date, date_to: dt.date
+) -> tuple[Delivery, DeliveryAttempt] | None:
+    """The delivery row for this period and its new attempt, if this caller won the right
+    to send it (a conditional update: of two workers, one wins)."""
+    delivery = _period_delivery(subscription, date_from, date_to)
     now = timezone.now()
     # A claim older than the task's hard time limit belongs to a worker that was lost.
     takeable = Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]) | Q(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - claim_lease()
     )
     won = Delivery.objects.filter(takeable, pk=delivery.pk).update(
         status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now
     )
-    return delivery if won else None
+    if not won:
+        return None
+    delivery.refresh_from_db()
+    # The row is ours until the lease ends. An attempt of a lost worker is closed, then a
+    # request waiting in the queue (a person's "Gửi ngay") becomes this attempt.
+    delivery.history.filter(status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.FAILED, finished_at=now, error=lost_worker_note()
+    )
+    attempt = delivery.history.filter(status=DeliveryStatus.PENDING).order_by("id").first()
+    if attempt is None:
+        attempt = DeliveryAttempt(delivery=delivery, kind=AttemptKind.AUTO, requested_at=now)
+    attempt.status = DeliveryStatus.SENDING
+    attempt.started_at = now
+    attempt.save()
+    return delivery, attempt
 
 
-def _finish(delivery: Delivery, status: str, **fields) -> Delivery:
-    Delivery.objects.filter(pk=delivery.pk).update(status=status, **fields)
+def _finish(
+    delivery: Delivery, attempt: DeliveryAttempt, status: str, *, error: str = "", **fields
+) -> Delivery:
+    now = timezone.now()
+    DeliveryAttempt.objects.filter(pk=attempt.pk).update(
+        status=status, finished_at=now, error=error, recipients=fields.get("recipients", "")
+    )
+    # Only while the claim is still ours: a worker that lost it writes nothing here.
+    Delivery.objects.filter(pk=delivery.pk, claimed_at=delivery.claimed_at).update(
+        status=status, **fields
+    )
     delivery.refresh_from_db()
     return delivery
 
@@ -222,14 +268,17 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
 
     The unique (subscription, period) row is claimed with a conditional update, so
     beat firing twice or two workers picking up the task send one email. A failed
-    send releases the claim (status ``failed``) and re-raises for the task to retry.
+    send releases the claim (status ``failed``), is kept in the delivery's history and
+    re-raises for the task to retry. A report with no figures is skipped when the
+    subscription says so, unless a person asked for this sending.
     """
     today = today or timezone.localdate()
     subscription = Subscription.objects.select_related("scope").get(pk=subscription_id)
     date_from, date_to = periods.resolve(subscription.period_rule, today)
-    delivery = _claim(subscription, date_from, date_to)
-    if delivery is None:
+    claim = _claim(subscription, date_from, date_to)
+    if claim is None:
         return None
+    delivery, attempt = claim
     try:
         run = services.report_run_now(
             report=subscription.report,
@@ -240,15 +289,13 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
             today=today,
         )
         if run.status != RunStatus.SUCCEEDED:
+            note = _("Lỗi khi tính báo cáo: %(e)s") % {"e": run.error}
+            return _finish(delivery, attempt, DeliveryStatus.FAILED, error=note, run=run, note=note)
+        asked_by_person = attempt.kind != AttemptKind.AUTO
+        if run.result["is_empty"] and subscription.skip_if_empty and not asked_by_person:
             return _finish(
                 delivery,
-                DeliveryStatus.FAILED,
-                run=run,
-                note=_("Lỗi khi tính báo cáo: %(e)s") % {"e": run.error},
-            )
-        if run.result["is_empty"] and subscription.skip_if_empty:
-            return _finish(
-                delivery,
+                attempt,
                 DeliveryStatus.SKIPPED,
                 run=run,
                 note=_("Báo cáo không có số liệu: không gửi thư theo đăng ký."),
@@ -257,10 +304,10 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
         if not to:
             nobody = _("Đăng ký chưa có người nhận có địa chỉ thư điện tử.")
             note = f"{nobody} {skipped_note(skipped)}".strip()
-            return _finish(delivery, DeliveryStatus.FAILED, run=run, note=note)
+            return _finish(delivery, attempt, DeliveryStatus.FAILED, error=note, run=run, note=note)
         build_email(subscription, run.result, to).send()
         audit_record(
-            user=subscription.created_by,
+            user=attempt.requested_by or subscription.created_by,
             action=AuditEvent.Action.SEND_EMAIL,
             obj=subscription,
             # Counts only: the addresses stay on the delivery row, not in the audit.
@@ -271,10 +318,12 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
             },
         )
     except Exception as error:
-        _finish(delivery, DeliveryStatus.FAILED, note=f"{type(error).__name__}: {error}")
+        note = f"{type(error).__name__}: {error}"
+        _finish(delivery, attempt, DeliveryStatus.FAILED, error=note, note=note)
         raise
     return _finish(
         delivery,
+        attempt,
         DeliveryStatus.SENT,
         run=run,
         recipients=", ".join(to),
@@ -283,13 +332,101 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
     )
 
 
+def deliveries_sweep(*, now: dt.datetime | None = None) -> int:
+    """Fail the sendings whose worker was lost (claim older than the lease), with the reason.
+
+    They show as failed in the history at once; the task's message, delivered again by
+    the broker, or a person's "Gửi ngay", sends them.
+    """
+    now = now or timezone.now()
+    cutoff = now - claim_lease()
+    stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff)
+    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:500])
+    if not ids:
+        return 0
+    note = lost_worker_note()
+    DeliveryAttempt.objects.filter(
+        delivery_id__in=ids, status=DeliveryStatus.SENDING, started_at__lt=cutoff
+    ).update(status=DeliveryStatus.FAILED, finished_at=now, error=note)
+    return stale.filter(pk__in=ids).update(status=DeliveryStatus.FAILED, note=note)
+
+
+# --- "Gửi ngay": sending the current period now, and sending it again ------------------
+
+
+class SendNow(enum.StrEnum):
+    QUEUED = "queued"  # queued now (not sent yet this period, or a confirmed resend)
+    WAITING = "waiting"  # already waiting in the queue: queued once more, no new request
+    SENDING = "sending"  # a worker is sending it right now: nothing to do
+    NEEDS_CONFIRMATION = "needs_confirmation"  # already sent: ask before sending again
+
+
+@dataclass(frozen=True)
+class SendNowOutcome:
+    outcome: SendNow
+    delivery: Delivery
+    attempt: DeliveryAttempt | None = None
+
+
+def subscription_send_now(
+    *, subscription: Subscription, user, today: dt.date | None = None, resend: bool = False
+) -> SendNowOutcome:
+    """Queue the email of the subscription's current period now (the "Gửi ngay" button).
+
+    A period already sent is queued again only with ``resend`` (the person confirmed);
+    each request is recorded at once as an attempt (who, when) that the worker then
+    carries out, so the history shows it even before it is sent.
+    """
+    today = today or timezone.localdate()
+    date_from, date_to = periods.resolve(subscription.period_rule, today)
+    _period_delivery(subscription, date_from, date_to)
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(
+            subscription=subscription, date_from=date_from, date_to=date_to
+        )
+        waiting = delivery.history.filter(status=DeliveryStatus.PENDING).first()
+        claim_alive = delivery.claimed_at is not None and delivery.claimed_at >= now - claim_lease()
+        if delivery.status == DeliveryStatus.SENDING and claim_alive:
+            return SendNowOutcome(SendNow.SENDING, delivery)
+        if delivery.status == DeliveryStatus.PENDING and waiting is not None:
+            outcome, attempt = SendNow.WAITING, waiting  # its message may have been lost
+        elif delivery.status == DeliveryStatus.SENT and not resend:
+            return SendNowOutcome(SendNow.NEEDS_CONFIRMATION, delivery)
+        else:
+            kind = (
+                AttemptKind.RESEND if delivery.status == DeliveryStatus.SENT else AttemptKind.MANUAL
+            )
+            Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PENDING)
+            attempt = DeliveryAttempt.objects.create(
+                delivery=delivery, kind=kind, requested_by=user, requested_at=now
+            )
+            outcome = SendNow.QUEUED
+        _enqueue_send(subscription.pk, today)
+    delivery.refresh_from_db()
+    return SendNowOutcome(outcome, delivery, attempt)
+
+
+def _enqueue_send(subscription_id: int, today: dt.date) -> None:
+    from .tasks import send_subscription
+
+    transaction.on_commit(lambda: send_subscription.delay(subscription_id, today.isoformat()))
+
+
 def build_email(subscription: Subscription, result: dict, to: list[str]) -> EmailMultiAlternatives:
-    """Vietnamese subject; sentence, chart and main table in the body; XLSX (and CSV) attached."""
-    subject = _("[Báo cáo] %(title)s – %(scope)s – %(period)s") % {
-        "title": result["title"],
-        "scope": result["scope"],
-        "period": result["period"],
-    }
+    """Vietnamese subject; sentence, chart and main table in the body; XLSX (and CSV) attached.
+
+    A report with no figures says so in its subject and sentence, and its all-zero table
+    stays in the attachments only.
+    """
+    subject = subject_line(
+        _("[Báo cáo] %(title)s – %(scope)s – %(period)s")
+        % {"title": result["title"], "scope": result["scope"], "period": result["period"]}
+    )
+    attachments_result = result
+    if result.get("is_empty"):
+        subject += " " + _("(không có số liệu)")
+        result = {**result, "sentence": empty_sentence(result), "tables": [], "chart": None}
     png = charts.render_png(result.get("chart"))
     context = {"result": result, "subscription": subscription}
     text = render_to_string(
@@ -305,6 +442,7 @@ def build_email(subscription: Subscription, result: dict, to: list[str]) -> Emai
             ),
         },
     )
+    result = attachments_result
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
     message.attach_alternative(html, "text/html")
     message.mixed_subtype = "related"
@@ -322,3 +460,12 @@ def build_email(subscription: Subscription, result: dict, to: list[str]) -> Emai
     if subscription.attach_csv:
         message.attach(exports.filename(result, "csv"), exports.to_csv(result), "text/csv")
     return message
+
+
+def empty_sentence(result: dict) -> str:
+    """What an email of a period without figures says, before the report's own sentence."""
+    empty = _(
+        "%(period)s không có số liệu nào cho báo cáo này trong phạm vi %(scope)s: không có "
+        "trường hợp nào để tổng hợp."
+    ) % {"period": result["period"], "scope": result["scope"]}
+    return f"{empty} {result['sentence']}".strip()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.forms import BootstrapFormMixin
+from personnel.dates import SaneDateField
 from personnel.models import OrgUnit
 from personnel.text import format_day as _d
 
@@ -146,12 +147,12 @@ class ReportRunForm(BootstrapFormMixin, forms.Form):
     period = forms.ChoiceField(
         label=gettext_lazy("Kỳ báo cáo"), choices=Preset.CHOICES, initial=Preset.THIS_TERM
     )
-    date_from = forms.DateField(
+    date_from = SaneDateField(
         label=gettext_lazy("Từ ngày"),
         required=False,
         help_text=gettext_lazy("Khi chọn kỳ “Tùy chọn”."),
     )
-    date_to = forms.DateField(
+    date_to = SaneDateField(
         label=gettext_lazy("Đến ngày"),
         required=False,
         help_text=gettext_lazy("Khi chọn kỳ “Tùy chọn”."),

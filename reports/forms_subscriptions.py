@@ -57,13 +57,14 @@ def schedule_fields(crontab: CrontabSchedule | None) -> dict | None:
     simple = (
         crontab.minute == "0"
         and crontab.month_of_year == "*"
+        and hour.isascii()
         and hour.isdigit()
         and int(hour) < 24
         and str(crontab.timezone) == settings.TIME_ZONE
     )
     if not simple:
         return None
-    if dow == "*" and dom.isdigit() and 1 <= int(dom) <= LAST_SAFE_DAY:
+    if dow == "*" and dom.isascii() and dom.isdigit() and 1 <= int(dom) <= LAST_SAFE_DAY:
         return {"frequency": Frequency.MONTHLY, "day_of_month": int(dom), "hour": hour}
     if dom == "*" and dow in {code for code, _label in WEEKDAYS}:
         return {"frequency": Frequency.WEEKLY, "weekday": dow, "hour": hour}

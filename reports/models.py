@@ -7,13 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from accounts.scoping import ScopedQuerySet
 from personnel.models import OrgUnit
 
-from .choices import IN_FLIGHT, DeliveryStatus, RunStatus
+from .choices import IN_FLIGHT, AttemptKind, DeliveryStatus, RunStatus
 from .periods import PeriodRule
 
 
@@ -47,6 +48,11 @@ class ReportRun(models.Model):
     error = models.TextField(_("lỗi"), blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0, editable=False)
     claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    # Until when the run belongs to the worker that claimed it (or, queued, until its
+    # message is presumed lost); after it anyone may take the run over.
+    lease_expires_at = models.DateTimeField(
+        _("giữ lượt chạy đến"), null=True, blank=True, editable=False
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người yêu cầu"),
@@ -75,12 +81,25 @@ class ReportRun(models.Model):
                 name="report_run_one_in_flight_per_request",
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(status__in=IN_FLIGHT),
+                name="report_run_in_flight_lease",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} – {self.scope} ({self.date_from:%d/%m/%Y}–{self.date_to:%d/%m/%Y})"
 
     def get_absolute_url(self):
         return reverse("admin:reports_reportrun_change", args=[self.pk])
+
+    def lease_expired(self, now=None) -> bool:
+        """In flight, and nobody holds it any more (a lost worker, a lost message)."""
+        if self.status not in IN_FLIGHT:
+            return False
+        return self.lease_expires_at is None or self.lease_expires_at <= (now or timezone.now())
 
     @property
     def title(self) -> str:
@@ -205,3 +224,41 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subscription} ({self.date_from:%d/%m/%Y}–{self.date_to:%d/%m/%Y})"
+
+
+class DeliveryAttempt(models.Model):
+    """One attempt to send a delivery, kept after later attempts: when, who asked, outcome."""
+
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("lượt gửi"), on_delete=models.CASCADE, related_name="history"
+    )
+    kind = models.CharField(
+        _("hình thức"), max_length=16, choices=AttemptKind.choices, default=AttemptKind.AUTO
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
+    started_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    status = models.CharField(
+        _("kết quả"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+    )
+    recipients = models.TextField(_("đã gửi tới"), blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần gửi")
+        verbose_name_plural = _("các lần gửi")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self):
+        return f"{self.delivery} – {self.get_kind_display()} {self.requested_at:%H:%M %d/%m/%Y}"

@@ -13,7 +13,7 @@ from rotation.models import Alert, Consultation, RotationReview
 from rotation.selectors import scope_q, serving_on
 
 from . import periods, registry
-from .models import Delivery, ReportRun, Subscription
+from .models import Delivery, DeliveryAttempt, ReportRun, Subscription
 
 NEWEST_ALERTS = 5
 
@@ -175,6 +175,19 @@ def recent_runs(user, limit: int = 10) -> list[ReportRun]:
     )
 
 
+def delivery_history(delivery_ids) -> dict[int, list[DeliveryAttempt]]:
+    """The attempts of each delivery (oldest first), in one query."""
+    history: dict[int, list[DeliveryAttempt]] = {}
+    attempts = (
+        DeliveryAttempt.objects.filter(delivery_id__in=[i for i in delivery_ids if i])
+        .select_related("requested_by")
+        .order_by("delivery_id", "requested_at", "id")
+    )
+    for attempt in attempts:
+        history.setdefault(attempt.delivery_id, []).append(attempt)
+    return history
+
+
 def subscription_list(user) -> QuerySet[Subscription]:
     """Subscriptions in the user's scope, with their last delivery's status and date."""
     last = Delivery.objects.filter(subscription=OuterRef("pk")).order_by("-created_at", "-id")
@@ -182,6 +195,7 @@ def subscription_list(user) -> QuerySet[Subscription]:
         Subscription.objects.for_user(user)
         .select_related("scope", "schedule")
         .annotate(
+            last_delivery_id=Subquery(last.values("pk")[:1]),
             last_status=Subquery(last.values("status")[:1]),
             last_created_at=Subquery(last.values("created_at")[:1]),
             last_date_from=Subquery(last.values("date_from")[:1]),

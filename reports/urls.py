@@ -36,6 +36,11 @@ urlpatterns = [
         views_subscriptions.SubscriptionToggleView.as_view(),
         name="subscription_toggle",
     ),
+    path(
+        "subscriptions/<int:pk>/send/",
+        views_subscriptions.SubscriptionSendView.as_view(),
+        name="subscription_send",
+    ),
     path("alerts/", views_alerts.AlertListView.as_view(), name="alert_list"),
     path("alerts/<int:pk>/resolve/", views_alerts.AlertResolveView.as_view(), name="alert_resolve"),
 ]

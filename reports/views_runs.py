@@ -128,7 +128,8 @@ class ReportRunDetailView(StaffRequiredMixin, TemplateView):
     """The result of a run, or its progress while Celery works.
 
     The progress block polls this same URL with HTMX every second; once the run is
-    finished the poll answers ``HX-Refresh`` and the page reloads with the result.
+    finished the poll answers ``HX-Refresh`` and the page reloads with the result. A run
+    whose lease ended (its worker was lost) is taken over by the page that waits for it.
     """
 
     template_name = "reports/run_detail.html"
@@ -137,6 +138,8 @@ class ReportRunDetailView(StaffRequiredMixin, TemplateView):
         self.run = get_scoped_or_404(
             ReportRun.objects.select_related("scope", "requested_by"), request.user, pk=kwargs["pk"]
         )
+        if self.run.lease_expired():
+            services.report_run_take_over(run=self.run)
         if request.headers.get("HX-Request"):
             if self.run.status in IN_FLIGHT:
                 self.template_name = "reports/run_progress.html"

@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -17,8 +18,8 @@ from accounts.access import (
     get_scoped_or_404,
 )
 
-from . import delivery, registry, selectors
-from .choices import DeliveryStatus
+from . import delivery, periods, registry, selectors
+from .choices import AttemptKind, DeliveryStatus
 from .filters import SubscriptionFilterSet
 from .forms import PARAM_PREFIX, add_validation_error
 from .forms_subscriptions import SubscriptionForm, schedule_text
@@ -47,9 +48,11 @@ class SubscriptionListView(StaffRequiredMixin, ClampedPaginationMixin, ListView)
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter=self.filterset, **kwargs)
         titles = {r.code: r.title for r in registry.all_reports()}
+        history = selectors.delivery_history(s.last_delivery_id for s in context["object_list"])
         for subscription in context["object_list"]:
             subscription.report_title = titles.get(subscription.report, subscription.report)
             subscription.schedule_text = schedule_text(subscription.schedule)
+            subscription.last_history = history.get(subscription.last_delivery_id, [])
             if subscription.last_status:
                 status = DeliveryStatus(subscription.last_status)
                 subscription.last_status_label = status.label
@@ -163,4 +166,76 @@ class SubscriptionToggleView(OfficerRequiredMixin, View):
             request,
             text % {"name": subscription.name, "schedule": schedule_text(subscription.schedule)},
         )
+        return redirect("subscription_list")
+
+
+class SubscriptionSendView(OfficerRequiredMixin, View):
+    """ "Gửi ngay" (POST): queue the current period's email now.
+
+    A period already sent is not sent again on a click: the answer is a page asking for
+    confirmation; confirmed (``confirm=resend``), the resend is recorded and queued.
+    """
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        subscription = get_scoped_or_404(
+            Subscription.objects.select_related("scope"), request.user, pk=pk
+        )
+        today = timezone.localdate()
+        answer = delivery.subscription_send_now(
+            subscription=subscription,
+            user=request.user,
+            today=today,
+            resend=request.POST.get("confirm") == "resend",
+        )
+        sent = answer.delivery
+        words = {
+            "name": subscription.name,
+            "period": periods.phrase(sent.date_from, sent.date_to, today),
+        }
+        if answer.outcome == delivery.SendNow.NEEDS_CONFIRMATION:
+            return render(
+                request,
+                "reports/subscription_send_confirm.html",
+                {
+                    "subscription": subscription,
+                    "delivery": sent,
+                    "period": words["period"],
+                    "history": selectors.delivery_history([sent.pk]).get(sent.pk, []),
+                },
+            )
+        if answer.outcome == delivery.SendNow.SENDING:
+            messages.info(
+                request,
+                _("Báo cáo “%(name)s” (%(period)s) đang được gửi; không gửi thêm thư.") % words,
+            )
+        elif answer.outcome == delivery.SendNow.WAITING:
+            messages.info(
+                request,
+                _(
+                    "Báo cáo “%(name)s” (%(period)s) đã ở trong hàng đợi gửi; không tạo thêm "
+                    "yêu cầu. Kết quả hiện ở cột “Lần gửi gần nhất”."
+                )
+                % words,
+            )
+        elif answer.attempt.kind == AttemptKind.RESEND:
+            messages.success(
+                request,
+                _(
+                    "Đã ghi nhận yêu cầu gửi lại báo cáo “%(name)s” (%(period)s) và đưa vào "
+                    "hàng đợi gửi. Kết quả hiện ở cột “Lần gửi gần nhất”."
+                )
+                % words,
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã đưa báo cáo “%(name)s” (%(period)s) vào hàng đợi gửi. Kết quả hiện ở "
+                    "cột “Lần gửi gần nhất”."
+                )
+                % words,
+            )
         return redirect("subscription_list")

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -17,7 +18,14 @@ from accounts.admin_mixins import (
 
 from . import disclosure, services
 from .choices import DecisionStatus
-from .models import Alert, Consultation, Decision, Movement, RotationReview
+from .models import (
+    Alert,
+    Consultation,
+    Decision,
+    Movement,
+    NotificationFailure,
+    RotationReview,
+)
 
 
 def findings_html(movement) -> str:
@@ -139,6 +147,36 @@ class ConsultationInline(admin.TabularInline):
         return consulting and super().has_change_permission(request, obj)
 
 
+class NotificationFailureInline(admin.TabularInline):
+    """Emails of the decision that could not be sent, and their retries (read only)."""
+
+    model = NotificationFailure
+    extra = 0
+    fields = readonly_fields = (
+        "event",
+        "unit_count",
+        "attempts",
+        "last_failed_at",
+        "will_retry",
+        "resolved_at",
+        "error",
+    )
+
+    def has_view_permission(self, request, obj=None):
+        # Shown only on a decision that has some: no empty table, no extra form to post.
+        has_some = obj is not None and obj.notification_failures.exists()
+        return has_some and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3})
@@ -161,7 +199,7 @@ class DecisionAdmin(ScopedHistoryAdmin):
     list_select_related = ("issued_by",)
     autocomplete_fields = ("issued_by",)
     date_hierarchy = "signed_on"
-    inlines = (MovementInline, ConsultationInline)
+    inlines = (MovementInline, ConsultationInline, NotificationFailureInline)
     fields = (
         "number",
         "issued_by",
@@ -308,25 +346,27 @@ class DecisionAdmin(ScopedHistoryAdmin):
         description=gettext_lazy("Thi hành các lượt đã đến ngày hiệu lực"), permissions=["change"]
     )
     def apply_due(self, request, queryset):
-        today = timezone.localdate()
-        applied = 0
+        from .views_actions import apply_messages
+
         for decision in queryset:
-            for movement in decision.movements.filter(
-                applied_at__isnull=True, effective_on__lte=today
-            ):
-                try:
-                    services.movement_apply(movement=movement, today=today, by=request.user)
-                    applied += 1
-                except (ValidationError, PermissionDenied) as error:
-                    text = "; ".join(getattr(error, "messages", [str(error)]))
-                    self.message_user(
-                        request,
-                        f"{decision.number} – {movement.official.full_name}: {text}",
-                        messages.ERROR,
-                    )
-        self.message_user(
-            request, _("Đã thi hành %(n)d lượt điều chuyển.") % {"n": applied}, messages.INFO
-        )
+
+            def add(request, level, text, number=decision.number):
+                self.message_user(request, f"{number}: {text}", level)
+
+            try:
+                report = services.decision_apply_due(decision=decision, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                text = "; ".join(getattr(error, "messages", [str(error)]))
+                add(request, messages.ERROR, text)
+                continue
+            except DatabaseError:
+                add(
+                    request,
+                    messages.ERROR,
+                    _("Không kết nối được cơ sở dữ liệu; chưa thi hành lượt nào."),
+                )
+                continue
+            apply_messages(request, report, add=add)
 
     @admin.action(description=gettext_lazy("Hủy quyết định"), permissions=["change"])
     def cancel(self, request, queryset):

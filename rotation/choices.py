@@ -49,8 +49,10 @@ class Severity(models.TextChoices):
 
 
 class AlertKind(models.TextChoices):
-    ENDING_SOON = "ending_soon", _("Sắp hết thời hạn luân chuyển")
+    # Labels name the default thresholds of rotation.rules.RuleParameters; an alert's
+    # title (rotation.models.alert_title) names the thresholds configured.
+    ENDING_SOON = "ending_soon", _("Hết thời hạn luân chuyển trong 90 ngày tới")
     OVERDUE = "overdue", _("Quá hạn luân chuyển chưa có quyết định")
     MISSING_REVIEW = "missing_review", _("Chưa có đánh giá hằng năm")
-    TWO_TERM = "two_term", _("Giữ một chức vụ cấp trưởng quá hai nhiệm kỳ")
+    TWO_TERM = "two_term", _("Giữ một chức vụ cấp trưởng liên tục từ 8 năm trở lên")
     APPLY_FAILED = "apply_failed", _("Không thi hành được lượt điều chuyển")

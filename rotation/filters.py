@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from personnel.dates import SaneDateFilter
 from personnel.models import OrgUnit
 
 from .choices import DecisionStatus, MovementKind
@@ -55,10 +56,10 @@ class DecisionFilterSet(django_filters.FilterSet):
     issuer = django_filters.ModelChoiceFilter(
         label=_("Cơ quan ban hành"), field_name="issued_by", queryset=_issuers
     )
-    date_from = django_filters.DateFilter(
+    date_from = SaneDateFilter(
         label=_("Ký từ ngày"), field_name="signed_on", lookup_expr="gte", widget=DateInput()
     )
-    date_to = django_filters.DateFilter(
+    date_to = SaneDateFilter(
         label=_("Ký đến ngày"), field_name="signed_on", lookup_expr="lte", widget=DateInput()
     )
     fait_accompli = django_filters.BooleanFilter(

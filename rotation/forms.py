@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin
+from personnel.dates import SaneDateField
 from personnel.models import Official, OrgUnit, Position
 
 from .choices import ConsultationOpinion, MovementKind
@@ -80,6 +81,7 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["number", "issued_by", "title", "signed_on", "note"]
+        field_classes = {"signed_on": SaneDateField}
         widgets = {
             "issued_by": AutocompleteSelect(),
             "signed_on": DateInput(),
@@ -139,6 +141,7 @@ class MovementForm(BootstrapFormMixin, forms.ModelForm):
             "serves_non_local_or_term_limit",
             "note",
         ]
+        field_classes = {"effective_on": SaneDateField}
         widgets = {
             "official": AutocompleteSelect(),
             "to_position": AutocompleteSelect(),
@@ -199,7 +202,7 @@ class ConsultationAnswerForm(BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Tóm tắt văn bản trả lời, nếu có ý kiến khác."),
     )
-    answered_on = forms.DateField(
+    answered_on = SaneDateField(
         label=_("Ngày trả lời"),
         widget=DateInput(),
         initial=timezone.localdate,
@@ -214,7 +217,7 @@ class ConsultationAnswerForm(BootstrapFormMixin, forms.Form):
 
 
 class ApproveForm(BootstrapFormMixin, forms.Form):
-    signed_on = forms.DateField(
+    signed_on = SaneDateField(
         label=_("Ngày ký"),
         widget=DateInput(),
         help_text=_("Ngày lãnh đạo ký quyết định (ngày/tháng/năm), không sau ngày hôm nay."),

@@ -1,7 +1,13 @@
 """The daily job: apply movements whose effective date has come, then raise alerts.
 
+Each due movement is applied in its own transaction, with its own retries on a
+dropped connection (``services.movement_apply_retrying``): one that fails is
+recorded (an ``apply_failed`` alert, kept in the job's result and logged) and the
+others go on. Alerts are computed after the movements, so they see what was applied.
+
 Alerts are keyed (``Alert.key`` is unique), so running the job twice raises each
-alert once.
+alert once; the job's counts are what this run did (a movement applied meanwhile by
+another run or by hand is counted as ``already_applied``, not ``applied``).
 """
 
 import datetime as dt
@@ -9,7 +15,7 @@ import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +32,9 @@ logger = logging.getLogger(__name__)
 @dataclass
 class JobResult:
     applied: int = 0
+    already_applied: int = 0
     failed: int = 0
+    failures: list = field(default_factory=list)  # {"movement": id, "reason": text}
     alerts: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -42,27 +50,73 @@ class NewAlert:
     movement_id: int | None = None
 
 
+def _retrying(operation, attempts: int = services.APPLY_ATTEMPTS):
+    """Run ``operation`` in a transaction, again on a new connection if the old one dropped."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                return operation()
+        except services.RETRYABLE_DB_ERRORS as error:
+            if attempt == attempts:
+                raise
+            logger.warning("daily job: database error on attempt %d, retrying: %s", attempt, error)
+            services.reset_broken_connection()
+    return None
+
+
+def due_movements(today: dt.date) -> list[Movement]:
+    return list(
+        Movement.objects.filter(
+            decision__status=DecisionStatus.APPROVED,
+            applied_at__isnull=True,
+            effective_on__lte=today,
+        )
+        .select_related("decision", "official")
+        .order_by("effective_on", "id")
+    )
+
+
 def apply_due_movements(today: dt.date | None = None) -> JobResult:
     today = today or timezone.localdate()
     result = JobResult()
-    due = Movement.objects.filter(
-        decision__status=DecisionStatus.APPROVED, applied_at__isnull=True, effective_on__lte=today
-    ).order_by("effective_on", "id")
-    failures = []
-    for movement in due:
+    counts: dict[str, int] = defaultdict(int)
+    for movement in _retrying(lambda: due_movements(today)):
         try:
-            services.movement_apply(movement=movement, today=today)
+            outcome = services.movement_apply_retrying(movement=movement, today=today)
+        except Exception as error:  # noqa: BLE001 - one movement never stops the others
+            logger.exception("daily job: movement %s failed", movement.pk)
+            outcome = services.MovementApplyOutcome(
+                movement,
+                services.ApplyStatus.FAILED,
+                _("lỗi không lường trước (%(error)s)") % {"error": type(error).__name__},
+            )
+        if outcome.applied:
             result.applied += 1
-        except ValidationError as error:
+        elif outcome.status == services.ApplyStatus.ALREADY_APPLIED:
+            result.already_applied += 1
+        else:
             result.failed += 1
-            failures.append(_failure_alert(movement, error))
-            logger.warning("movement %s not applied: %s", movement.pk, error)
-    result.alerts = raise_alerts(today, extra=failures)
+            result.failures.append({"movement": movement.pk, "reason": outcome.reason})
+            logger.warning("daily job: movement %s not applied: %s", movement.pk, outcome.reason)
+            for kind, n in _record_failure(movement, outcome.reason, today).items():
+                counts[kind] += n
+    for kind, n in _retrying(lambda: raise_alerts(today)).items():
+        counts[kind] += n
+    result.alerts = dict(counts)
     return result
 
 
-def _failure_alert(movement: Movement, error: ValidationError) -> NewAlert:
-    reason = "; ".join(error.messages)
+def _record_failure(movement: Movement, reason: str, today: dt.date) -> dict:
+    """The failure's alert, stored at once (a later failure of the job keeps it)."""
+    alert = _failure_alert(movement, reason)
+    try:
+        return _retrying(lambda: store_alerts([alert], today))
+    except Exception:  # noqa: BLE001 - logged; the next run raises it again
+        logger.exception("daily job: could not record the failure of movement %s", movement.pk)
+        return {}
+
+
+def _failure_alert(movement: Movement, reason: str) -> NewAlert:
     return NewAlert(
         AlertKind.APPLY_FAILED,
         f"apply_failed:{movement.pk}",
@@ -171,14 +225,12 @@ COMPUTED_KINDS = [
 ]
 
 
-def raise_alerts(today: dt.date, extra: list[NewAlert] = ()) -> dict:
+def store_alerts(alerts, today: dt.date) -> dict:
     """Store the alerts not raised before; returns the count of new ones by kind."""
-    params = rules.parameters()
-    candidates = [*extra, *(a for source in ALERT_SOURCES for a in source(today, params))]
     existing = set(
-        Alert.objects.filter(key__in=[a.key for a in candidates]).values_list("key", flat=True)
+        Alert.objects.filter(key__in=[a.key for a in alerts]).values_list("key", flat=True)
     )
-    new = {a.key: a for a in candidates if a.key not in existing}
+    new = {a.key: a for a in alerts if a.key not in existing}
     Alert.objects.bulk_create(
         [
             Alert(
@@ -193,11 +245,24 @@ def raise_alerts(today: dt.date, extra: list[NewAlert] = ()) -> dict:
         ],
         ignore_conflicts=True,
     )
-    # What no longer holds (a review recorded, a rotation ended) is resolved.
-    Alert.objects.open().filter(kind__in=COMPUTED_KINDS).exclude(
-        key__in=[a.key for a in candidates]
-    ).update(resolved_at=timezone.now())
     counts: dict[str, int] = defaultdict(int)
     for a in new.values():
         counts[a.kind] += 1
     return dict(counts)
+
+
+def raise_alerts(today: dt.date, extra: list[NewAlert] = ()) -> dict:
+    """Store the computed alerts (and ``extra``) not raised before; count the new ones by kind."""
+    params = rules.parameters()
+    candidates = [*extra, *(a for source in ALERT_SOURCES for a in source(today, params))]
+    counts = store_alerts(candidates, today)
+    now = timezone.now()
+    # What no longer holds (a review recorded, a rotation ended) is resolved.
+    Alert.objects.open().filter(kind__in=COMPUTED_KINDS).exclude(
+        key__in=[a.key for a in candidates]
+    ).update(resolved_at=now)
+    # A movement that failed once and has been applied since (by hand, or on a later run).
+    Alert.objects.open().filter(
+        kind=AlertKind.APPLY_FAILED, movement__applied_at__isnull=False
+    ).update(resolved_at=now)
+    return counts

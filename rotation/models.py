@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -397,3 +398,68 @@ class Alert(models.Model):
 
     def __str__(self):
         return self.message
+
+    def get_kind_display(self) -> str:
+        """The alert's title, naming the threshold in force (``ROTATION_RULES``)."""
+        return alert_title(self.kind)
+
+
+def alert_title(kind: str, params=None) -> str:
+    """The title of an alert of ``kind``: what the daily job checked, with its threshold.
+
+    ``AlertKind``'s labels say the same with the default thresholds (a test holds them
+    together); a title read here follows the thresholds configured in ``ROTATION_RULES``.
+    """
+    from .rules import parameters
+
+    params = params or parameters()
+    if kind == AlertKind.ENDING_SOON:
+        return gettext("Hết thời hạn luân chuyển trong %(days)d ngày tới") % {
+            "days": params.ending_soon_days
+        }
+    if kind == AlertKind.TWO_TERM:
+        return gettext("Giữ một chức vụ cấp trưởng liên tục từ %(years)d năm trở lên") % {
+            "years": params.two_term_years
+        }
+    return str(AlertKind(kind).label) if kind in AlertKind.values else kind
+
+
+class NotificationEvent(models.TextChoices):
+    CONSULTATIONS = "consultations", _("Thư xin ý kiến")
+    APPROVED = "approved", _("Thư thông báo đã ban hành")
+
+
+class NotificationFailure(models.Model):
+    """Emails of a decision's event that could not be sent (DOMAIN.md rule 7).
+
+    One row per decision and event, updated at each failed attempt; ``resolved_at`` is
+    set when a later attempt sends them. Kept after that as the history of the event.
+    """
+
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("quyết định"),
+        on_delete=models.CASCADE,
+        related_name="notification_failures",
+    )
+    event = models.CharField(_("thư"), max_length=16, choices=NotificationEvent.choices)
+    unit_count = models.PositiveSmallIntegerField(_("số nơi chưa nhận được thư"), default=0)
+    error = models.TextField(_("lỗi lần gửi gần nhất"))
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi không thành"), default=1)
+    first_failed_at = models.DateTimeField(_("lần đầu không gửi được"), auto_now_add=True)
+    last_failed_at = models.DateTimeField(_("lần gần nhất không gửi được"))
+    will_retry = models.BooleanField(_("hệ thống sẽ gửi lại"), default=True)
+    resolved_at = models.DateTimeField(_("đã gửi được lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thư thông báo chưa gửi được")
+        verbose_name_plural = _("thư thông báo chưa gửi được")
+        ordering = ["decision_id", "event"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "event"], name="notification_failure_once_per_event"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()}: {self.error}"

@@ -6,19 +6,24 @@ posting the day before the effective date and opens the new one, with the
 official's row locked; applying twice changes nothing.
 """
 
+import dataclasses
 import datetime as dt
+import logging
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.scoping import scope_path_of
 from personnel import services as personnel_services
+from personnel.dates import LATEST, require_sane
 from personnel.models import Official, OrgUnit, Position, Posting
 from personnel.selectors import current_primary_posting
+from personnel.text import format_day
 
 from . import rules
 from .choices import (
@@ -31,6 +36,8 @@ from .choices import (
 from .consultations import missing_answers, required_consultations
 from .directions import classify, place_of
 from .models import Consultation, Decision, Movement, RotationReview
+
+logger = logging.getLogger(__name__)
 
 
 def _require_role(user, role: str) -> None:
@@ -201,7 +208,12 @@ def decision_approve(
         OrgUnit.objects.filter(pk__in=[m.org_unit_id for m in missing]).values_list("pk", "name")
     )
     decision.missing_consultations = [
-        {"org_unit_id": m.org_unit_id, "org_unit": names[m.org_unit_id], "role": m.role}
+        {
+            "org_unit_id": m.org_unit_id,
+            "org_unit": names[m.org_unit_id],
+            "role": m.role,
+            "side": m.side,
+        }
         for m in missing
     ]
     decision.approved_by = by
@@ -266,10 +278,24 @@ def expected_end(effective_on: dt.date, term_months: int | None) -> dt.date | No
     """
     if not term_months:
         return None
-    anniversary = effective_on + relativedelta(months=term_months)
+    require_sane(effective_on=effective_on)
+    too_long = ValidationError(
+        {
+            "term_months": _("Thời hạn quá dài: ngày kết thúc dự kiến không được sau %(last)s.")
+            % {"last": format_day(LATEST)}
+        }
+    )
+    try:
+        anniversary = effective_on + relativedelta(months=term_months)
+    except (OverflowError, ValueError):  # past the year 9999
+        raise too_long from None
     if anniversary.day != effective_on.day:  # clamped to the end of a shorter month
-        return anniversary
-    return anniversary - dt.timedelta(days=1)
+        last_day = anniversary
+    else:
+        last_day = anniversary - dt.timedelta(days=1)
+    if last_day > LATEST:
+        raise too_long
+    return last_day
 
 
 def movement_origin_unit(movement: Movement):
@@ -292,8 +318,16 @@ def _refresh_findings(movement: Movement) -> None:
     movement.save(update_fields=["findings"])
 
 
+def _require_effective_on(day: dt.date | None) -> None:
+    """An effective date is given and in the accepted range (dates are computed from it)."""
+    if day is None:
+        raise ValidationError({"effective_on": _("Chưa nhập ngày có hiệu lực.")})
+    require_sane(effective_on=day)
+
+
 def movement_validate(movement: Movement) -> None:
     """Checks that make a movement wrong (not mere rule findings); raises ValidationError."""
+    _require_effective_on(movement.effective_on)
     if not movement.to_position.is_active:
         raise ValidationError({"to_position": _("Chức vụ nơi đến không còn sử dụng.")})
     if movement.from_posting_id and movement.from_posting.official_id != movement.official_id:
@@ -359,8 +393,7 @@ def movement_add(
     decision = _lock_decision(decision)
     _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("thêm lượt điều chuyển"))
-    if effective_on is None:
-        raise ValidationError({"effective_on": _("Chưa nhập ngày có hiệu lực.")})
+    _require_effective_on(effective_on)
     if from_posting is _CURRENT:
         from_posting = current_primary_posting(official.pk, on=effective_on - dt.timedelta(days=1))
     movement = Movement(
@@ -405,6 +438,8 @@ def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
     _require_status(decision, DecisionStatus.DRAFT, action=_("sửa lượt điều chuyển"))
     movement.decision = decision
     moved_date = "effective_on" in changes and changes["effective_on"] != movement.effective_on
+    if moved_date:
+        _require_effective_on(changes["effective_on"])
     for field, value in changes.items():
         setattr(movement, field, value)
     if moved_date and "from_posting" not in changes and movement.from_posting_id:
@@ -436,22 +471,32 @@ def _end_serving_rotations(official_id: int, on: dt.date, outcome: str, basis: s
         earlier.save(update_fields=["outcome", "ended_on", "outcome_basis"])
 
 
-@transaction.atomic
 def movement_apply(*, movement: Movement, today: dt.date | None = None, by=None) -> Movement:
     """Close the previous posting the day before the effective date and open the new one.
 
     ``by`` None is the daily job; a person must be an officer of the issuer's scope.
+    Applying an applied movement changes nothing.
+    """
+    return _movement_apply(movement_id=movement.pk, today=today, by=by)[0]
+
+
+@transaction.atomic
+def _movement_apply(*, movement_id: int, today: dt.date | None, by) -> tuple[Movement, bool]:
+    """One movement in one transaction; also says whether this call applied it.
+
+    The movement's row is locked first, so of two callers at once the second waits,
+    then finds it applied and answers False: only the caller that changed it counts it.
     """
     _require_role(by, Role.OFFICER)
     today = today or timezone.localdate()
     movement = (
         Movement.objects.select_for_update(of=("self",))
         .select_related("decision__issued_by", "to_position")
-        .get(pk=movement.pk)
+        .get(pk=movement_id)
     )
     _require_manager(by, movement.decision)
     if movement.applied_at is not None:
-        return movement
+        return movement, False
     if movement.decision.status != DecisionStatus.APPROVED:
         raise ValidationError(_("Chỉ thi hành lượt điều chuyển của quyết định đã ban hành."))
     if movement.effective_on > today:
@@ -483,7 +528,147 @@ def movement_apply(*, movement: Movement, today: dt.date | None = None, by=None)
     movement.applied_at = timezone.now()
     movement.new_posting = new_posting
     movement.save(update_fields=["applied_at", "new_posting"])
-    return movement
+    return movement, True
+
+
+# Errors of the connection rather than of the data: worth trying again on a new one
+# (PostgreSQL's deadlocks and lock time-outs are OperationalErrors too).
+RETRYABLE_DB_ERRORS = (OperationalError, InterfaceError)
+APPLY_ATTEMPTS = 3
+
+
+class ApplyStatus:
+    APPLIED = "applied"  # this call applied it
+    ALREADY_APPLIED = "already_applied"  # applied before (by hand, or another job)
+    REFUSED = "refused"  # a rule refused it (ValidationError): nothing changed
+    FAILED = "failed"  # the database failed, after retries: nothing changed
+
+
+@dataclass
+class MovementApplyOutcome:
+    movement: Movement
+    status: str
+    reason: str = ""
+
+    @property
+    def applied(self) -> bool:
+        return self.status == ApplyStatus.APPLIED
+
+    @property
+    def not_applied(self) -> bool:
+        return self.status in (ApplyStatus.REFUSED, ApplyStatus.FAILED)
+
+
+@dataclass
+class DecisionApplyReport:
+    """What one press of "Thi hành" did, movement by movement."""
+
+    outcomes: list[MovementApplyOutcome] = dataclasses.field(default_factory=list)
+    not_yet_due: int = 0
+
+    def _with(self, *statuses: str) -> list[MovementApplyOutcome]:
+        return [o for o in self.outcomes if o.status in statuses]
+
+    @property
+    def applied(self) -> list[MovementApplyOutcome]:
+        return self._with(ApplyStatus.APPLIED)
+
+    @property
+    def already_applied(self) -> list[MovementApplyOutcome]:
+        return self._with(ApplyStatus.ALREADY_APPLIED)
+
+    @property
+    def not_applied(self) -> list[MovementApplyOutcome]:
+        return self._with(ApplyStatus.REFUSED, ApplyStatus.FAILED)
+
+    @property
+    def failed(self) -> list[MovementApplyOutcome]:
+        """Not applied because the database failed: pressing again may apply them."""
+        return self._with(ApplyStatus.FAILED)
+
+
+def reset_broken_connection() -> None:
+    """Drop the connection after a connection error: the next query opens a new one.
+
+    Inside a caller's transaction (a larger atomic block, a test) the connection
+    belongs to that transaction and is left as it is.
+    """
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def movement_apply_retrying(
+    *, movement: Movement, today: dt.date | None = None, by=None, attempts: int = APPLY_ATTEMPTS
+) -> MovementApplyOutcome:
+    """Apply ``movement`` in its own transaction, trying again on a dropped connection.
+
+    Never raises for the movement's own trouble: a refusal (ValidationError) or a
+    database error after ``attempts`` tries is returned with its reason, and nothing of
+    that movement was changed (its transaction rolled back). PermissionDenied is raised.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            applied = _movement_apply(movement_id=movement.pk, today=today, by=by)[1]
+        except ValidationError as error:
+            return MovementApplyOutcome(movement, ApplyStatus.REFUSED, " ".join(error.messages))
+        except RETRYABLE_DB_ERRORS as error:
+            logger.warning(
+                "movement %s: database error on attempt %d of %d: %s",
+                movement.pk,
+                attempt,
+                attempts,
+                error,
+            )
+            reset_broken_connection()
+            continue
+        except DatabaseError as error:
+            # Not a connection error (a constraint, bad data): trying again would not help.
+            logger.exception("movement %s: database error", movement.pk)
+            return MovementApplyOutcome(
+                movement,
+                ApplyStatus.FAILED,
+                _("lỗi cơ sở dữ liệu (%(error)s); lượt này chưa thay đổi gì.")
+                % {"error": type(error).__name__},
+            )
+        status = ApplyStatus.APPLIED if applied else ApplyStatus.ALREADY_APPLIED
+        return MovementApplyOutcome(movement, status)
+    return MovementApplyOutcome(
+        movement,
+        ApplyStatus.FAILED,
+        _(
+            "mất kết nối cơ sở dữ liệu (đã thử %(n)d lần); lượt này chưa thay đổi gì, "
+            "bấm “Thi hành” lại để thi hành tiếp."
+        )
+        % {"n": attempts},
+    )
+
+
+def decision_apply_due(
+    *, decision: Decision, by=None, today: dt.date | None = None
+) -> DecisionApplyReport:
+    """Apply every movement of an approved decision whose effective date has come.
+
+    Each movement is applied in its own transaction (``movement_apply_retrying``): one
+    that is refused or fails leaves the others applied and is reported with its
+    reason, and pressing again applies what is left (an applied movement is never
+    applied twice). The staff page and the admin action both call this.
+    """
+    _require_role(by, Role.OFFICER)
+    decision = Decision.objects.select_related("issued_by").get(pk=decision.pk)
+    _require_manager(by, decision)
+    if decision.status != DecisionStatus.APPROVED:
+        raise ValidationError(_("Chỉ thi hành lượt điều chuyển của quyết định đã ban hành."))
+    today = today or timezone.localdate()
+    pending = list(
+        decision.movements.filter(applied_at__isnull=True)
+        .select_related("official")
+        .order_by("effective_on", "id")
+    )
+    due = [m for m in pending if m.effective_on <= today]
+    return DecisionApplyReport(
+        outcomes=[movement_apply_retrying(movement=m, today=today, by=by) for m in due],
+        not_yet_due=len(pending) - len(due),
+    )
 
 
 @transaction.atomic

@@ -5,8 +5,11 @@ A service's ValidationError becomes an error message (or form error) and changes
 nothing; a missing role or an issuer outside the user's scope answers 403.
 """
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -24,6 +27,8 @@ from .consultations import missing_answers
 from .forms import ApproveForm, CancelForm, ConsultationAnswerForm
 from .models import Consultation
 from .views import EDITABLE_STATUSES, add_service_error, error_messages, managed_decision, people
+
+logger = logging.getLogger(__name__)
 
 
 def _back(decision):
@@ -137,44 +142,77 @@ class ApproveView(ApproverRequiredMixin, View):
 
 
 class ApplyView(OfficerRequiredMixin, View):
-    """Apply every movement of an approved decision whose effective date has come."""
+    """Apply every movement of an approved decision whose effective date has come.
+
+    Says, movement by movement, what was applied and what was not and why; a movement
+    left by a dropped connection is applied by pressing again.
+    """
 
     http_method_names = ["post"]
 
     def post(self, request, pk):
         decision = managed_decision(request, pk)
-        if decision.status != DecisionStatus.APPROVED:
-            messages.error(request, _("Chỉ thi hành lượt điều chuyển của quyết định đã ban hành."))
+        try:
+            report = services.decision_apply_due(decision=decision, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(error_messages(error)))
             return _back(decision)
-        today = timezone.localdate()
-        pending = decision.movements.filter(applied_at__isnull=True).select_related(
-            "official", "to_position"
-        )
-        due = [m for m in pending if m.effective_on <= today]
-        later = len(pending) - len(due)
-        if not due:
-            messages.info(request, _("Không có lượt nào đã đến ngày hiệu lực mà chưa thi hành."))
+        except DatabaseError:
+            logger.exception("decision %s: applying failed before any movement", decision.pk)
+            messages.error(
+                request,
+                _(
+                    "Không kết nối được cơ sở dữ liệu; chưa thi hành lượt nào. "
+                    "Hãy bấm “Thi hành” lại sau ít phút."
+                ),
+            )
             return _back(decision)
-        applied = []
-        for movement in due:
-            try:
-                services.movement_apply(movement=movement, today=today, by=request.user)
-            except ValidationError as error:
-                messages.error(
-                    request,
-                    _("Chưa thi hành được lượt của %(name)s: %(reason)s")
-                    % {"name": movement.official.full_name, "reason": " ".join(error.messages)},
-                )
-            else:
-                applied.append(movement)
-        if applied:
-            text = _(
-                "Đã thi hành %(n)d lượt: %(names)s; quá trình công tác của các cán bộ đã được cập nhật."
-            ) % {"n": len(applied), "names": people(applied)}
-            if later:
-                text += " " + _("Còn %(n)d lượt chưa đến ngày hiệu lực.") % {"n": later}
-            messages.success(request, text)
+        apply_messages(request, report)
         return _back(decision)
+
+
+def apply_messages(request, report: services.DecisionApplyReport, add=messages.add_message):
+    """One message for what was applied, one for each movement that was not, and why."""
+    if not report.outcomes:
+        add(
+            request,
+            messages.INFO,
+            _("Không có lượt nào đã đến ngày hiệu lực mà chưa thi hành."),
+        )
+        return
+    applied = [o.movement for o in report.applied]
+    if applied:
+        text = _(
+            "Đã thi hành %(n)d lượt: %(names)s; quá trình công tác của các cán bộ đã được cập nhật."
+        ) % {"n": len(applied), "names": people(applied, limit=len(applied))}
+        if report.not_yet_due:
+            text += " " + _("Còn %(n)d lượt chưa đến ngày hiệu lực.") % {"n": report.not_yet_due}
+        add(request, messages.SUCCESS, text)
+    already = [o.movement for o in report.already_applied]
+    if already:
+        add(
+            request,
+            messages.INFO,
+            _("Lượt của %(names)s đã được thi hành trước đó (không thi hành lại).")
+            % {"names": people(already, limit=len(already))},
+        )
+    for outcome in report.not_applied:
+        add(
+            request,
+            messages.ERROR,
+            _("Chưa thi hành được lượt của %(name)s: %(reason)s")
+            % {"name": outcome.movement.official.full_name, "reason": outcome.reason},
+        )
+    if report.failed:
+        add(
+            request,
+            messages.WARNING,
+            _(
+                "Các lượt đã thi hành được giữ nguyên; bấm “Thi hành” lại để thi hành "
+                "%(n)d lượt còn lại."
+            )
+            % {"n": len(report.failed)},
+        )
 
 
 class CancelView(OfficerRequiredMixin, View):

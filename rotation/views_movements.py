@@ -72,17 +72,22 @@ def preview(form, decision, user, original: Movement | None = None) -> dict:
         term_months=data.get("term_months"),
         serves_non_local_or_term_limit=bool(data.get("serves_non_local_or_term_limit")),
     )
+    errors = []
     try:
         services.movement_validate(movement)
-        errors = []
     except ValidationError as error:
-        errors = list(error.messages)
+        errors += error.messages
+    try:
+        end = services.expected_end(effective_on, movement.term_months)
+    except ValidationError as error:
+        end = None
+        errors += error.messages
     return {
         "ready": True,
         "movement": movement,
         "from_posting": from_posting,
         "direction": direction_label(services.movement_direction(movement)),
-        "expected_end": services.expected_end(effective_on, movement.term_months),
+        "expected_end": end,
         "findings": disclosure.redact_findings(user, rules.evaluate(movement)),
         "errors": errors,
     }

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView, View
 
 from accounts.access import CappedPaginator, StaffRequiredMixin, get_scoped_or_404
 from personnel.terms import term_on
+from personnel.text import is_id
 
 from .. import occupancy
 from ..filters_units import UnitFilterSet, autocomplete_positions, autocomplete_units
@@ -172,7 +173,7 @@ class PositionAutocompleteView(StaffRequiredMixin, View):
         if unit_id:
             unit = (
                 OrgUnit.objects.for_user(request.user).filter(pk=unit_id).first()
-                if unit_id.isdigit()
+                if is_id(unit_id)
                 else None
             )
             if unit is None:

@@ -1,4 +1,8 @@
-"""Rotations in a period: cadres and movements by direction, kind and management tier."""
+"""Rotations in a period: cadres and movements by direction, kind and management tier.
+
+The management tier counted is the one the cadre had when moved (``Movement.management_tier``).
+Every row that counts cadres drills down to their movements (``people``).
+"""
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -10,7 +14,8 @@ from rotation.directions import DIRECTION_ORDER, direction_label
 from rotation.selectors import counted_movements
 
 from .. import periods
-from ..registry import Context, Param, ReportDefinition, Result, Table, register
+from ..registry import Context, Param, People, ReportDefinition, Result, Table, register
+from .people import movement_people
 
 ALL = "all"
 # Rows listed even when zero are the usual directions; these appear only when counted.
@@ -41,34 +46,123 @@ def _breakdown(qs, field: str) -> dict[str, tuple[int, int]]:
     return {row[field]: (row["cadres"], row["movements"]) for row in rows}
 
 
-def compute(ctx: Context) -> Result:
-    kind = ctx.params["kind"]
+def _movements(ctx: Context, *, every_kind: bool = False):
+    """The movements counted: the period's, of the kind asked (or every kind), of the tier asked."""
+    kind, tier = ctx.params.get("kind", MovementKind.ROTATION), ctx.params.get("tier", ALL)
     movements = counted_movements(
         scope=ctx.scope,
         date_from=ctx.date_from,
         date_to=ctx.date_to,
-        kind=None if kind == ALL else kind,
+        kind=None if every_kind or kind == ALL else kind,
     )
-    total_cadres = movements.order_by().aggregate(n=Count("official_id", distinct=True))["n"]
-    total_movements = movements.count()
-    by_direction = _breakdown(movements, "direction")
-    by_tier = _breakdown(movements, "management_tier")  # the tier when the move was made
-    every_kind = counted_movements(
-        scope=ctx.scope, date_from=ctx.date_from, date_to=ctx.date_to, kind=None
-    )
-    by_kind = _breakdown(every_kind, "kind")
+    return movements if tier == ALL else movements.filter(management_tier=tier)
 
-    directions = [code for code in DIRECTION_ORDER if code in by_direction]
-    parts = [sentence_part(code, by_direction[code][0]) for code in directions]
+
+DRILL_FIELDS = ("direction", "kind", "management_tier")
+
+
+def people(ctx: Context, key: dict) -> People:
+    """The movements a row counts: ``key`` narrows by direction, kind or tier; ``every_kind``
+    counts every kind (the tables "by kind" and "by tier and kind")."""
+    movements = _movements(ctx, every_kind=bool(key.get("every_kind")))
+    narrow = {field: str(key[field]) for field in DRILL_FIELDS if field in key}
+    return movement_people(movements.filter(**narrow))
+
+
+def _tier_rows(present) -> list[tuple[str, str]]:
+    """(code, label) of the tiers shown: every tier, and "not recorded" when it occurs."""
+    rows = [(code, str(label)) for code, label in ManagementTier.choices]
+    if "" in present:
+        rows.append(("", _("Chưa ghi diện quản lý")))
+    return rows
+
+
+def _when(count: int, key: dict) -> dict | None:
+    return key if count else None
+
+
+def _sentence(ctx, kind, tier, total_cadres, total_movements, parts, by_kind) -> str:
     period = periods.phrase(ctx.date_from, ctx.date_to, ctx.today)
     sentence = _("%(period)s đã %(verb)s %(cadres)d cán bộ") % {
         "period": period,
         "verb": VERBS[kind],
         "cadres": total_cadres,
     }
+    if tier != ALL:
+        sentence += _(" diện %(tier)s") % {"tier": ManagementTier(tier).label}
     if total_movements != total_cadres:
         sentence += _(" (%(n)d lượt)") % {"n": total_movements}
     sentence += (_(", trong đó: ") + "; ".join(parts) + ".") if parts else "."
+    if kind == ALL and total_cadres:
+        kinds = [
+            _("%(kind)s %(n)d đồng chí") % {"kind": str(VERBS[code]), "n": by_kind[code][0]}
+            for code in MovementKind.values
+            if by_kind.get(code, (0, 0))[0]
+        ]
+        sentence += " " + _("Theo hình thức: %(kinds)s.") % {"kinds": "; ".join(kinds)}
+    return sentence
+
+
+def _tier_kind_table(every_kind, by_kind, per_tier, tiers_shown) -> tuple[Table, dict]:
+    """Cadres by management tier (rows) and kind (columns), every kind of the period."""
+    cells = {
+        (row["management_tier"], row["kind"]): row["cadres"]
+        for row in every_kind.order_by()
+        .values("management_tier", "kind")
+        .annotate(cadres=Count("official_id", distinct=True))
+    }
+    total = every_kind.order_by().aggregate(n=Count("official_id", distinct=True))["n"]
+    kinds = MovementKind.choices
+    table = Table(
+        "by_tier_kind",
+        _("Theo diện quản lý và hình thức (số cán bộ)"),
+        [
+            ("tier", _("Diện quản lý")),
+            *[(code, str(label)) for code, label in kinds],
+            ("total", _("Tổng số cán bộ")),
+        ],
+    )
+    for tier, label in tiers_shown:
+        counts = [cells.get((tier, code), 0) for code, _label in kinds]
+        row_total = per_tier.get(tier, (0, 0))[0]
+        table.add(
+            [label, *counts, row_total],
+            drill=_when(row_total, {"every_kind": True, "management_tier": tier}),
+            cells={
+                code: {"every_kind": True, "management_tier": tier, "kind": code}
+                for (code, _label), n in zip(kinds, counts, strict=True)
+                if n
+            },
+        )
+    kind_totals = [by_kind.get(code, (0, 0))[0] for code, _label in kinds]
+    table.add(
+        [_("Tổng cộng"), *kind_totals, total],
+        drill=_when(total, {"every_kind": True}),
+        cells={
+            code: {"every_kind": True, "kind": code}
+            for (code, _label), n in zip(kinds, kind_totals, strict=True)
+            if n
+        },
+    )
+    data = {
+        tier: {code: n for (t, code), n in cells.items() if t == tier} for tier, _l in tiers_shown
+    }
+    return table, data
+
+
+def compute(ctx: Context) -> Result:
+    kind, tier = ctx.params.get("kind", MovementKind.ROTATION), ctx.params.get("tier", ALL)
+    movements = _movements(ctx)
+    total_cadres = movements.order_by().aggregate(n=Count("official_id", distinct=True))["n"]
+    total_movements = movements.count()
+    by_direction = _breakdown(movements, "direction")
+    by_tier = _breakdown(movements, "management_tier")  # the tier when the move was made
+    every_kind = _movements(ctx, every_kind=True)
+    by_kind = _breakdown(every_kind, "kind")
+
+    directions = [code for code in DIRECTION_ORDER if code in by_direction]
+    parts = [sentence_part(code, by_direction[code][0]) for code in directions]
+    sentence = _sentence(ctx, kind, tier, total_cadres, total_movements, parts, by_kind)
 
     shown_directions = [
         code for code in DIRECTION_ORDER if code in by_direction or code not in OPTIONAL_ROWS
@@ -77,27 +171,45 @@ def compute(ctx: Context) -> Result:
         "by_direction",
         _("Theo hướng luân chuyển"),
         [("direction", _("Hướng")), ("cadres", _("Số cán bộ")), ("movements", _("Số lượt"))],
-        [
-            [str(direction_label(code)), *by_direction.get(code, (0, 0))]
-            for code in shown_directions
-        ],
     )
-    direction_table.rows.append([_("Tổng cộng"), total_cadres, total_movements])
+    for code in shown_directions:
+        cadres, moves = by_direction.get(code, (0, 0))
+        direction_table.add(
+            [str(direction_label(code)), cadres, moves], drill=_when(cadres, {"direction": code})
+        )
+    direction_table.add(
+        [_("Tổng cộng"), total_cadres, total_movements], drill=_when(total_cadres, {})
+    )
     kind_table = Table(
         "by_kind",
         _("Theo hình thức (mọi hình thức trong kỳ)"),
         [("kind", _("Hình thức")), ("cadres", _("Số cán bộ")), ("movements", _("Số lượt"))],
-        [[str(label), *by_kind.get(code, (0, 0))] for code, label in MovementKind.choices],
     )
+    for code, label in MovementKind.choices:
+        cadres, moves = by_kind.get(code, (0, 0))
+        kind_table.add(
+            [str(label), cadres, moves], drill=_when(cadres, {"every_kind": True, "kind": code})
+        )
+    every_kind_by_tier = _breakdown(every_kind, "management_tier")
+    tiers_shown = [
+        (code, label)
+        for code, label in _tier_rows(set(by_tier) | set(every_kind_by_tier))
+        if tier == ALL or code == tier
+    ]
     tier_table = Table(
         "by_tier",
         _("Theo diện quản lý"),
         [("tier", _("Diện quản lý")), ("cadres", _("Số cán bộ")), ("movements", _("Số lượt"))],
-        [[str(label), *by_tier.get(code, (0, 0))] for code, label in ManagementTier.choices],
+    )
+    for code, label in tiers_shown:
+        cadres, moves = by_tier.get(code, (0, 0))
+        tier_table.add([label, cadres, moves], drill=_when(cadres, {"management_tier": code}))
+    tier_kind_table, by_tier_kind = _tier_kind_table(
+        every_kind, by_kind, every_kind_by_tier, tiers_shown
     )
     return Result(
         sentence=sentence,
-        tables=[direction_table, kind_table, tier_table],
+        tables=[direction_table, kind_table, tier_table, tier_kind_table],
         chart={
             "title": _("Số cán bộ theo hướng luân chuyển"),
             "labels": [str(direction_label(code)) for code in directions],
@@ -106,6 +218,7 @@ def compute(ctx: Context) -> Result:
         },
         is_empty=total_movements == 0,
         data={
+            "tier": tier,
             "total_cadres": total_cadres,
             "total_movements": total_movements,
             "by_direction": {code: by_direction[code][0] for code in directions},
@@ -115,6 +228,7 @@ def compute(ctx: Context) -> Result:
                 code: by_kind.get(code, (0, 0))[1] for code in MovementKind.values
             },
             "by_tier": {code: by_tier[code][0] for code in by_tier},
+            "by_tier_kind": by_tier_kind,
         },
     )
 
@@ -124,16 +238,24 @@ register(
         code="rotation_summary",
         title=gettext_lazy("Tổng hợp luân chuyển cán bộ"),
         description=gettext_lazy(
-            "Số cán bộ và số lượt luân chuyển trong kỳ theo hướng, hình thức và diện quản lý; "
-            "chỉ tính quyết định đã ban hành."
+            "Số cán bộ và số lượt luân chuyển trong kỳ theo hướng, hình thức và diện quản lý "
+            "(diện quản lý khi điều chuyển), có bảng diện quản lý × hình thức; chỉ tính quyết "
+            "định đã ban hành."
         ),
         compute=compute,
+        people=people,
         params=(
             Param(
                 "kind",
                 gettext_lazy("Hình thức"),
                 default=MovementKind.ROTATION,
                 choices=(*MovementKind.choices, (ALL, gettext_lazy("Tất cả hình thức"))),
+            ),
+            Param(
+                "tier",
+                gettext_lazy("Diện quản lý (khi điều chuyển)"),
+                default=ALL,
+                choices=((ALL, gettext_lazy("Tất cả diện quản lý")), *ManagementTier.choices),
             ),
         ),
     )

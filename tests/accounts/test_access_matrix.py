@@ -55,7 +55,7 @@ pytestmark = pytest.mark.django_db
 EXEMPT = {
     "login": "public login page; no personal data",
     "logout": "ends the session; no personal data",
-    "set_language": "Django's i18n setlang: stores the language choice only",
+    "set_language": "stores the user's own language choice only",
     "admin:login": "public admin login page; no personal data",
     "admin:logout": "ends the session; no personal data",
     "admin:jsi18n": "static JavaScript translation catalogue",
@@ -225,6 +225,7 @@ STAFF_POST_ROLE = {
     "subscription_create": Role.OFFICER,
     "subscription_update": Role.OFFICER,
     "subscription_toggle": Role.OFFICER,
+    "subscription_send": Role.OFFICER,
     "alert_resolve": Role.OFFICER,
 }
 
@@ -345,6 +346,7 @@ def staff_targets(w, entry: Entry) -> list[Target]:
         "subscription_create": plain,
         "subscription_update": lambda: per_side(subs, named("subscription_update")),
         "subscription_toggle": lambda: per_side(subs, named("subscription_toggle")),
+        "subscription_send": lambda: per_side(subs, named("subscription_send")),
         "alert_list": plain,
         "alert_resolve": lambda: per_side(alerts, named("alert_resolve")),
     }

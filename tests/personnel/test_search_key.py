@@ -31,6 +31,15 @@ def test_search_finds_accented_name_by_unaccented_query():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", ["nguyen dung", "dung nguyen", "Dũng NGUYỄN", "van  dung"])
+def test_search_takes_words_in_any_order_with_or_without_accents(query):
+    target = OfficialFactory(full_name="Nguyễn Văn Dũng")
+    OfficialFactory(full_name="Nguyễn Thị Hoa")
+    OfficialFactory(full_name="Trần Dũng")
+    assert list(Official.objects.search(query)) == [target]
+
+
+@pytest.mark.django_db
 def test_search_key_follows_renames():
     official = OfficialFactory(full_name="Lê Văn Hưng")
     official.full_name = "Lê Văn Hùng"

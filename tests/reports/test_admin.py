@@ -69,11 +69,12 @@ def test_subscription_added_in_admin_gets_its_beat_task_and_sends_now(
     subscription = Subscription.objects.get()
     assert PeriodicTask.objects.get(pk=subscription.periodic_task_id).args == f"[{subscription.pk}]"
     assert list(subscription.recipients.all()) == [world.officer]
-    response = admin_client.post(
-        reverse("admin:reports_subscription_changelist"),
-        {"action": "send_now", ACTION_CHECKBOX_NAME: [subscription.pk]},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:reports_subscription_changelist"),
+            {"action": "send_now", ACTION_CHECKBOX_NAME: [subscription.pk]},
+            follow=True,
+        )
     assert "Đã đưa 1 đăng ký vào hàng đợi" in response.content.decode()
     assert Delivery.objects.get().status == "sent"
     assert mail.outbox[-1].to == ["officer@example.vn"]

@@ -8,6 +8,8 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from reports import exports, registry, services
@@ -70,12 +72,52 @@ def test_executing_a_finished_run_again_changes_nothing(one_rotation):
 def test_a_run_left_running_by_a_lost_worker_is_taken_over(one_rotation):
     run = request(one_rotation, enqueue=False)
     ReportRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, claim_token="lost-worker", attempts=1
+        status=RunStatus.RUNNING,
+        claim_token="lost-worker",
+        attempts=1,
+        lease_expires_at=timezone.now() - dt.timedelta(seconds=1),
     )
     finished = services.report_run_execute(run_id=run.pk)
     assert finished.status == RunStatus.SUCCEEDED and finished.attempts == 2
+    assert finished.lease_expires_at is None
     # The lost worker, if it ever finishes, cannot overwrite: its claim token is stale.
     assert ReportRun.objects.filter(pk=run.pk, claim_token="lost-worker").count() == 0
+
+
+def test_a_message_delivered_twice_does_not_compute_a_run_held_under_a_live_lease(
+    one_rotation,
+):
+    run = request(one_rotation, enqueue=False)
+    lease = timezone.now() + dt.timedelta(minutes=5)
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, claim_token="live-worker", attempts=1, lease_expires_at=lease
+    )
+    again = services.report_run_execute(run_id=run.pk)
+    assert again.status == RunStatus.RUNNING and again.attempts == 1
+    assert again.claim_token == "live-worker" and again.lease_expires_at == lease
+
+
+def test_a_claimed_run_holds_a_lease_longer_than_the_task_time_limit(one_rotation, settings):
+    run = request(one_rotation, enqueue=False)
+    assert run.lease_expires_at > timezone.now()  # queued: the time its message may take
+    seen = {}
+    definition = registry.get("rotation_summary")
+
+    def spy(ctx):
+        seen["run"] = ReportRun.objects.get(pk=run.pk)
+        return definition.compute(ctx)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(
+            registry.REGISTRY,
+            "rotation_summary",
+            type(definition)(**{**definition.__dict__, "compute": spy}),
+        )
+        services.report_run_execute(run_id=run.pk)
+    held = seen["run"]
+    assert held.status == RunStatus.RUNNING
+    lease = (held.lease_expires_at - held.started_at).total_seconds()
+    assert lease == settings.REPORT_RUN_LEASE_SECONDS > settings.REPORT_RUN_TIME_LIMIT
 
 
 def test_a_failing_report_is_recorded_on_the_run(one_rotation, monkeypatch):
@@ -92,6 +134,36 @@ def test_a_failing_report_is_recorded_on_the_run(one_rotation, monkeypatch):
     run = services.report_run_execute(run_id=request(one_rotation, enqueue=False).pk)
     assert run.status == RunStatus.FAILED
     assert "selector exploded" in run.error and run.result is None
+    assert run.finished_at is not None and run.lease_expires_at is None
+
+
+def test_a_run_whose_computation_raises_shows_its_error_on_the_run_page(
+    one_rotation, monkeypatch, admin_client
+):
+    definition = registry.get("rotation_summary")
+
+    def broken(ctx):
+        raise ZeroDivisionError("division by zero in the tier table")
+
+    monkeypatch.setitem(
+        registry.REGISTRY,
+        "rotation_summary",
+        type(definition)(**{**definition.__dict__, "compute": broken}),
+    )
+    run = services.report_run_execute(run_id=request(one_rotation, enqueue=False).pk)
+    assert run.status == RunStatus.FAILED
+    assert run.error == "ZeroDivisionError: division by zero in the tier table"
+    page = admin_client.get(reverse("report_run_detail", args=[run.pk]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Không tính được báo cáo" in content and "Lỗi" in content
+    assert "ZeroDivisionError: division by zero in the tier table" in content
+    assert 'id="run-progress"' not in content  # not spinning: the run is over
+    # Its poll answers "reload" at once, so a page left open shows the failure too.
+    poll = admin_client.get(reverse("report_run_detail", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert poll["HX-Refresh"] == "true"
+    # The identical request is not stuck on the failed run.
+    assert request(one_rotation, enqueue=False).pk != run.pk
 
 
 def test_bad_requests_change_nothing(one_rotation):

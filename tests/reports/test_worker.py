@@ -90,3 +90,31 @@ def test_a_subscription_is_delivered_by_the_worker(rotated, worker):
     assert len(mail.outbox) == 1
     name, content, _mimetype = next(a for a in mail.outbox[0].attachments if isinstance(a, tuple))
     assert load_workbook(io.BytesIO(content)).active["A1"].value == "TỔNG HỢP LUÂN CHUYỂN CÁN BỘ"
+
+
+def test_the_sweep_has_the_worker_finish_a_run_left_by_a_lost_worker(rotated, worker):
+    from django.utils import timezone
+
+    from reports.tasks import sweep_report_runs
+
+    run = services.report_request(
+        report="rotation_summary",
+        scope=rotated.units.province,
+        date_from=D(2020, 10, 1),
+        date_to=D(2022, 12, 31),
+        enqueue=False,
+    )
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING,
+        claim_token="lost-worker",
+        attempts=1,
+        lease_expires_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    sweep_report_runs.delay()
+    finished = wait_for(
+        lambda: ReportRun.objects.filter(
+            pk=run.pk, status__in=[RunStatus.SUCCEEDED, RunStatus.FAILED]
+        ).first()
+    )
+    assert finished.status == RunStatus.SUCCEEDED, finished.error
+    assert finished.attempts == 2 and finished.result["total_cadres"] == 1

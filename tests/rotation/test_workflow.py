@@ -192,6 +192,22 @@ class TestTransitions:
         assert all("[Xin ý kiến] 123-QĐ/TU" in m.subject for m in mail.outbox)
         assert Consultation.objects.filter(notified_at__isnull=True).count() == 0
 
+    def test_a_title_with_line_breaks_still_sends_its_emails(
+        self, world, decision, make_official, django_capture_on_commit_callbacks
+    ):
+        # The title is a textarea: a line break (and a stray control character) must not
+        # make Django refuse the message (BadHeaderError).
+        decision.title = "Điều động cán bộ\r\nđợt 2\x0bnăm 2025"
+        decision.save(update_fields=["title"])
+        add(decision, make_official(unit=world.units.finance), world.positions.a_chair)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.decision_request_consultations(decision=decision, requested_on=D(2025, 6, 1))
+        assert len(mail.outbox) == 3
+        assert {m.subject for m in mail.outbox} == {
+            "[Xin ý kiến] 123-QĐ/TU – Điều động cán bộ đợt 2 năm 2025"
+        }
+        assert all(m.message()["Subject"] for m in mail.outbox)  # serialises without error
+
     def test_answers_only_while_consulting_and_not_before_the_request(
         self, world, decision, secretary_a
     ):
@@ -232,8 +248,18 @@ class TestTransitions:
         assert decision.is_fait_accompli
         # What was missing is recorded as it stood at approval.
         assert decision.missing_consultations == [
-            {"org_unit_id": world.units.hu_a.pk, "org_unit": "Huyện ủy A", "role": "sending"},
-            {"org_unit_id": world.units.hu_b.pk, "org_unit": "Huyện ủy B", "role": "receiving"},
+            {
+                "org_unit_id": world.units.hu_a.pk,
+                "org_unit": "Huyện ủy A",
+                "role": "sending",
+                "side": "sending",
+            },
+            {
+                "org_unit_id": world.units.hu_b.pk,
+                "org_unit": "Huyện ủy B",
+                "role": "receiving",
+                "side": "receiving",
+            },
         ]
 
     def test_a_unit_can_block_approval_until_answered(self, world, decision, secretary_a):
