@@ -83,9 +83,11 @@ class SiteLanguageMiddleware:
         return settings.LANGUAGE_CODE
 
     def __call__(self, request):
-        translation.activate(self.chosen(request))
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # The language holds for this request only: the thread goes back to the language
+        # it had, so that work done after the response (or the next test) is not in it.
+        with translation.override(self.chosen(request)):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
         return response

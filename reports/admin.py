@@ -108,7 +108,7 @@ class ReportRunAdmin(AuditedChangeViewMixin, ScopedAdminMixin, admin.ModelAdmin)
             raise Http404
         if fmt == "xlsx":
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            body = exports.to_xlsx(run.result)
+            body = exports.run_xlsx(run)
         elif fmt == "csv":
             content_type, body = "text/csv; charset=utf-8", exports.to_csv(run.result)
         else:

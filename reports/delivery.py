@@ -305,7 +305,7 @@ def subscription_deliver(*, subscription_id: int, today: dt.date | None = None) 
             nobody = _("Đăng ký chưa có người nhận có địa chỉ thư điện tử.")
             note = f"{nobody} {skipped_note(skipped)}".strip()
             return _finish(delivery, attempt, DeliveryStatus.FAILED, error=note, run=run, note=note)
-        build_email(subscription, run.result, to).send()
+        build_email(subscription, run, to).send()
         audit_record(
             user=attempt.requested_by or subscription.created_by,
             action=AuditEvent.Action.SEND_EMAIL,
@@ -413,12 +413,14 @@ def _enqueue_send(subscription_id: int, today: dt.date) -> None:
     transaction.on_commit(lambda: send_subscription.delay(subscription_id, today.isoformat()))
 
 
-def build_email(subscription: Subscription, result: dict, to: list[str]) -> EmailMultiAlternatives:
-    """Vietnamese subject; sentence, chart and main table in the body; XLSX (and CSV) attached.
+def build_email(subscription: Subscription, run, to: list[str]) -> EmailMultiAlternatives:
+    """Vietnamese subject; sentence, chart and main table in the body; XLSX (with the
+    "Danh sách" sheet of the people behind the figures) and CSV attached.
 
     A report with no figures says so in its subject and sentence, and its all-zero table
     stays in the attachments only.
     """
+    result = run.result
     subject = subject_line(
         _("[Báo cáo] %(title)s – %(scope)s – %(period)s")
         % {"title": result["title"], "scope": result["scope"], "period": result["period"]}
@@ -454,7 +456,7 @@ def build_email(subscription: Subscription, result: dict, to: list[str]) -> Emai
     if subscription.attach_xlsx:
         message.attach(
             exports.filename(result, "xlsx"),
-            exports.to_xlsx(result),
+            exports.run_xlsx(run),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     if subscription.attach_csv:

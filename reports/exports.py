@@ -36,7 +36,8 @@ def filename(result: dict, extension: str) -> str:
     return f"{slugify(result['report'])}_{result['scope_code']}_{result['date_from']}_{result['date_to']}.{extension}"
 
 
-def to_xlsx(result: dict) -> bytes:
+def to_xlsx(result: dict, people: list | None = None) -> bytes:
+    """The result's sheet; ``people`` (``drill.Section``s) adds the "Danh sách" sheet."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Báo cáo")[:31]
@@ -73,11 +74,57 @@ def to_xlsx(result: dict) -> bytes:
             for col, value in enumerate(row, start=1):
                 sheet.cell(sheet.max_row, col).border = Border(THIN, THIN, THIN, THIN)
                 widths[col] = max(widths.get(col, 0), len(str(value)))
-    for col, chars in widths.items():
-        sheet.column_dimensions[get_column_letter(col)].width = min(max(chars + 2, 12), 60)
+    _fit_columns(sheet, widths)
+    if people:
+        _people_sheet(book, result, people)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _fit_columns(sheet, widths: dict[int, int]) -> None:
+    for col, chars in widths.items():
+        sheet.column_dimensions[get_column_letter(col)].width = min(max(chars + 2, 12), 60)
+
+
+def _people_sheet(book, result: dict, sections: list) -> None:
+    """The people behind each figure: a heading per figure, then its list."""
+    sheet = book.create_sheet(_("Danh sách")[:31])
+    sheet.append([_("Danh sách cán bộ theo từng số liệu của báo cáo").upper()])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([spreadsheet_safe(result["title"])])
+    sheet.append([_("Lập theo dữ liệu tại thời điểm tải về.")])
+    widths: dict[int, int] = {}
+    for section in sections:
+        sheet.append([])
+        sheet.append([spreadsheet_safe(section.title)])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
+        sheet.append([_("STT"), *section.columns])
+        for col in range(1, len(section.columns) + 2):
+            cell = sheet.cell(sheet.max_row, col)
+            cell.font, cell.fill = Font(bold=True), HEADER_FILL
+            cell.border = Border(THIN, THIN, THIN, THIN)
+        for number, row in enumerate(section.rows, start=1):
+            cells = [number, *(spreadsheet_safe(value) for value in row)]
+            sheet.append(cells)
+            for col, value in enumerate(cells, start=1):
+                sheet.cell(sheet.max_row, col).border = Border(THIN, THIN, THIN, THIN)
+                widths[col] = max(widths.get(col, 0), len(str(value)))
+        if not section.rows:
+            sheet.append([_("(không có cán bộ nào theo dữ liệu hiện tại)")])
+        if section.more:
+            sheet.append(
+                [_("… và %(n)d cán bộ nữa: xem đầy đủ trên trang báo cáo.") % {"n": section.more}]
+            )
+    widths[1] = 6
+    _fit_columns(sheet, widths)
+
+
+def run_xlsx(run) -> bytes:
+    """A finished run as XLSX, with the "Danh sách" sheet of the people behind its figures."""
+    from . import drill
+
+    return to_xlsx(run.result, drill.sections(run))
 
 
 def to_csv(result: dict) -> str:

@@ -124,6 +124,13 @@ class People:
     columns: list[tuple[str, str]]  # (key, label)
     items: Any
     row: Callable[[Any], list]
+    #: how many different people ``items`` holds, when an item is not a person (a movement)
+    headcount: Callable[[], int] | None = None
+
+    def people_count(self) -> int:
+        if self.headcount is not None:
+            return self.headcount()
+        return self.items.count() if hasattr(self.items, "query") else len(self.items)
 
     def rows(self, items=None) -> list[list]:
         return [

@@ -11,6 +11,11 @@ urlpatterns = [
         name="report_run_detail",
     ),
     path(
+        "reports/runs/<int:pk>/people/",
+        views_runs.ReportRunPeopleView.as_view(),
+        name="report_run_people",
+    ),
+    path(
         "reports/runs/<int:pk>/download/<str:fmt>/",
         views_runs.ReportRunDownloadView.as_view(),
         name="report_run_download",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,7 +17,7 @@ from accounts.access import StaffRequiredMixin, get_scoped_or_404
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 
-from . import exports, registry, selectors, services
+from . import drill, exports, registry, selectors, services
 from .choices import IN_FLIGHT, RunStatus
 from .forms import PARAM_PREFIX, ReportRunForm, add_validation_error, rerun_query
 from .models import ReportRun
@@ -27,9 +28,9 @@ SLOW_QUEUE_SECONDS = 60
 DOWNLOADS = {
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exports.to_xlsx,
+        exports.run_xlsx,
     ),
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "csv": ("text/csv; charset=utf-8", lambda run: exports.to_csv(run.result)),
 }
 
 
@@ -124,6 +125,49 @@ def param_display(run: ReportRun) -> list[tuple[str, str]]:
     return shown
 
 
+def linked_tables(run: ReportRun, result: dict | None) -> list[dict]:
+    """The result's tables with each cell as ``(value, url)``: the link to the people the
+    cell counts, or None.
+
+    A drillable row links its label (first cell) and its count; a drillable cell
+    (``drill_cells``) links itself.
+    """
+    if not result:
+        return []
+    definition = drill.definition_of(run)
+    base = (
+        reverse("report_run_people", args=[run.pk])
+        if definition is not None and definition.people is not None
+        else None
+    )
+    tables = []
+    for table in result["tables"]:
+        cells = [[(value, None) for value in row] for row in table["rows"]]
+        if base is not None:
+            _link_cells(table, cells, base)
+        tables.append({**table, "cells": cells})
+    return tables
+
+
+def _link_cells(table: dict, cells: list[list], base: str) -> None:
+    keys = [c["key"] for c in table["columns"]]
+    row_keys = table.get("drill") or []
+    cell_keys = table.get("drill_cells") or []
+
+    def href(index: int, **extra) -> str:
+        return f"{base}?{urlencode({'table': table['key'], 'row': index, **extra})}"
+
+    for index, row in enumerate(cells):
+        if index < len(row_keys) and isinstance(row_keys[index], dict):
+            found = registry.Drill(table, index, "", row_keys[index])
+            for at in {0, drill.figure_index(found)} - {None}:
+                row[at] = (row[at][0], href(index))
+        for column in cell_keys[index] if index < len(cell_keys) else {}:
+            at = keys.index(column) if column in keys else None
+            if at is not None and at < len(row):
+                row[at] = (row[at][0], href(index, column=column))
+
+
 class ReportRunDetailView(StaffRequiredMixin, TemplateView):
     """The result of a run, or its progress while Celery works.
 
@@ -164,6 +208,8 @@ class ReportRunDetailView(StaffRequiredMixin, TemplateView):
             in_flight=run.status in IN_FLIGHT,
             slow=run.status == RunStatus.QUEUED and waited > SLOW_QUEUE_SECONDS,
             chart_rows=selectors.chart_rows(result),
+            tables=(tables := linked_tables(run, result)),
+            has_people=any(url for t in tables for row in t["cells"] for _v, url in row),
             # "Từ ngày 01/01/2026 đến ngày …" already says the dates; "Năm 2025" does not.
             period_has_dates=bool(result) and date_format(run.date_from) in result["period"],
             params=param_display(run),
@@ -193,7 +239,66 @@ class ReportRunDownloadView(StaffRequiredMixin, View):
             detail=f"{run.report} {fmt}: {filename}",
         )
         return HttpResponse(
-            render(run.result),
+            render(run),
             content_type=content_type,
             headers={"Content-Disposition": content_disposition_header(True, filename)},
+        )
+
+
+#: the largest row index a drill-down link may name (a result never has more rows)
+MAX_DRILL_ROW = 100_000
+
+
+class ReportRunPeopleView(StaffRequiredMixin, TemplateView):
+    """The people behind one figure of a finished run, with the run's scope, period and
+    parameters, paginated; reading it leaves an audit row."""
+
+    template_name = "reports/run_people.html"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        self.run = get_scoped_or_404(
+            ReportRun.objects.select_related("scope"),
+            request.user,
+            pk=kwargs["pk"],
+            status=RunStatus.SUCCEEDED,
+        )
+        row = request.GET.get("row", "")
+        if not row.isdigit() or int(row) > MAX_DRILL_ROW:
+            raise Http404(_("Không có dòng này trong báo cáo."))
+        self.drill = registry.drill_at(
+            self.run.result,
+            request.GET.get("table", "")[:50],
+            int(row),
+            request.GET.get("column", "")[:50],
+        )
+        self.people = drill.people_at(self.run, self.drill) if self.drill is not None else None
+        if self.people is None:
+            raise Http404(_("Số liệu này không có danh sách cán bộ."))
+        audit_record(
+            user=request.user,
+            action=AuditEvent.Action.VIEW_REPORT,
+            obj=self.run,
+            detail=f"{self.run.report}: {self.drill.table['key']}[{self.drill.row}]"
+            f"{'.' + self.drill.column if self.drill.column else ''}",
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(self.people.items, self.paginate_by).get_page(self.request.GET.get("page"))
+        offset = page.start_index() - 1 if page.paginator.count else 0
+        figure = drill.figure(self.drill)
+        headcount = self.people.people_count()
+        return super().get_context_data(
+            run=self.run,
+            result=self.run.result,
+            drill=self.drill,
+            columns=[label for _key, label in self.people.columns],
+            rows=[(offset + n, row) for n, row in enumerate(self.people.rows(page), start=1)],
+            page_obj=page,
+            figure=figure,
+            headcount=headcount,
+            differs=figure is not None and figure != headcount,
+            params=param_display(self.run),
+            **kwargs,
         )

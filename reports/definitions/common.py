@@ -2,7 +2,9 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy
 
 from personnel.text import format_day as d  # noqa: F401 - re-exported for the definitions
 
@@ -24,3 +26,25 @@ def months_between(start: dt.date, end: dt.date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+def term_param():
+    """The planning term a report reads ("" = the term of the period's last day)."""
+    from ..registry import Param
+
+    return Param(
+        "term",
+        gettext_lazy("Nhiệm kỳ quy hoạch"),
+        default="",
+        choices=(
+            ("", gettext_lazy("Nhiệm kỳ của ngày cuối kỳ")),
+            *((name, name) for name, *_dates in settings.TERMS),
+        ),
+    )
+
+
+def term_of(ctx) -> str:
+    """The term a report asked for, or the term of the period's last day."""
+    from .. import periods
+
+    return ctx.params.get("term") or periods.term_on(ctx.date_to).name

@@ -7,15 +7,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from personnel.choices import Level
-from personnel.models import Position, Posting
+from personnel.models import Official, Position, Posting
 from rotation.rules import is_local
 from rotation.selectors import scope_q
 
-from ..registry import Context, ReportDefinition, Result, Table, register
+from ..registry import Context, People, ReportDefinition, Result, Table, register
 from .common import d, ratio
+from .people import official_people
 
 
-def compute(ctx: Context) -> Result:
+def _posts(ctx: Context) -> tuple[list[Position], dict[int, Posting]]:
+    """The posts requiring a non-local holder in the scope, and their holders on the
+    period's last day (primary postings), by position."""
     on = ctx.date_to
     positions = list(
         Position.objects.filter(requires_non_local=True, is_active=True, org_unit__is_active=True)
@@ -29,6 +32,50 @@ def compute(ctx: Context) -> Result:
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .select_related("official__hometown", "official__birthplace")
     }
+    return positions, holders
+
+
+def _type_key(position: Position) -> tuple[str, str]:
+    """(level code, title): the post type a row of "by post type" counts."""
+    return (position.org_unit.level, position.title)
+
+
+def _place(position: Position) -> tuple[int | None, str]:
+    """(locality id, its name): the place a row of "by place" counts (None: central)."""
+    unit = position.org_unit
+    return (unit.locality_id, unit.locality.name if unit.locality_id else str(_("Trung ương")))
+
+
+def people(ctx: Context, key: dict) -> People:
+    """The holders a row counts: of one post type (level and title) or one place; with
+    ``non_local``, only those who are not local."""
+    positions, holders = _posts(ctx)
+    chosen = []
+    for position in positions:
+        holder = holders.get(position.pk)
+        if holder is None:
+            continue
+        if "title" in key and list(_type_key(position)) != [key.get("level"), key["title"]]:
+            continue
+        if "locality" in key and _place(position)[0] != key["locality"]:
+            continue
+        if key.get("non_local") and is_local(holder.official, position.org_unit):
+            continue
+        chosen.append(holder.official_id)
+    return official_people(Official.objects.filter(pk__in=chosen))
+
+
+def _drills(key: dict, counts: list[int]) -> tuple[dict | None, dict | None]:
+    """A row's list (its holders, the "filled" figure) and its non-local holders' list."""
+    non_local, filled = counts[0], counts[1]
+    row = {**key, "figure": "filled"} if filled else None
+    cells = {"non_local": {**key, "non_local": True}} if non_local else None
+    return row, cells
+
+
+def compute(ctx: Context) -> Result:
+    on = ctx.date_to
+    positions, holders = _posts(ctx)
     by_type = defaultdict(lambda: [0, 0, 0])  # non-local, filled, posts
     by_locality = defaultdict(lambda: [0, 0, 0])
     details = []
@@ -37,8 +84,8 @@ def compute(ctx: Context) -> Result:
         unit = position.org_unit
         local = holder is not None and is_local(holder.official, unit)
         non_local = holder is not None and not local
-        type_key = (Level(unit.level).label, position.title)
-        place = unit.locality.name if unit.locality_id else _("Trung ương")
+        type_key = _type_key(position)
+        place = _place(position)
         for bucket in (by_type[type_key], by_locality[place]):
             bucket[0] += non_local
             bucket[1] += holder is not None
@@ -60,7 +107,7 @@ def compute(ctx: Context) -> Result:
     total_filled = sum(v[1] for v in by_type.values())
     vacant = len(positions) - total_filled
     parts = [
-        f"{title} ({level.lower()}) {ratio(v[0], v[1])}"
+        f"{title} ({str(Level(level).label).lower()}) {ratio(v[0], v[1])}"
         for (level, title), v in by_type.items()
         if v[1]
     ]
@@ -81,17 +128,17 @@ def compute(ctx: Context) -> Result:
         "by_post_type",
         _("Theo chức danh"),
         [("level", _("Cấp")), ("title", _("Chức danh")), *columns],
-        [
-            [level, title, *v, v[2] - v[1], ratio(v[0], v[1])]
-            for (level, title), v in by_type.items()
-        ],
     )
-    locality_table = Table(
-        "by_locality",
-        _("Theo địa bàn"),
-        [("locality", _("Địa bàn")), *columns],
-        [[place, *v, v[2] - v[1], ratio(v[0], v[1])] for place, v in by_locality.items()],
-    )
+    for (level, title), v in by_type.items():
+        key = {"level": level, "title": title}
+        type_table.add(
+            [Level(level).label, title, *v, v[2] - v[1], ratio(v[0], v[1])], *_drills(key, v)
+        )
+    locality_table = Table("by_locality", _("Theo địa bàn"), [("locality", _("Địa bàn")), *columns])
+    for (locality_id, name), v in by_locality.items():
+        locality_table.add(
+            [name, *v, v[2] - v[1], ratio(v[0], v[1])], *_drills({"locality": locality_id}, v)
+        )
     detail_table = Table(
         "posts",
         _("Chi tiết từng chức danh"),
@@ -131,5 +178,6 @@ register(
             "Chức danh phải bố trí người không phải người địa phương: tỷ lệ đạt theo chức danh và địa bàn."
         ),
         compute=compute,
+        people=people,
     )
 )

@@ -70,7 +70,12 @@ def movement_people(movements: QuerySet[Movement]) -> People:
         "to_position__org_unit",
         "decision",
     ).order_by("effective_on", "official__search_key", "id")
-    return People(movement_columns(), items, _movement_row)
+    return People(
+        movement_columns(),
+        items,
+        _movement_row,
+        headcount=lambda: movements.order_by().values("official_id").distinct().count(),
+    )
 
 
 def official_columns(*, planned: bool = False) -> list[tuple[str, str]]:

@@ -3,29 +3,61 @@
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
+from django.db.models.functions import Trim
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from personnel.choices import Gender, Level, PlanningStatus
-from personnel.models import PlanningEntry
+from personnel.choices import Gender, Level
+from personnel.models import Official
 from rotation.selectors import scope_q
 
-from .. import periods
-from ..registry import Context, Param, ReportDefinition, Result, Table, register
-from .common import pct, pct_text
+from ..registry import Context, Param, People, ReportDefinition, Result, Table, register
+from .common import pct, pct_text, term_of, term_param
+from .people import official_people, planning_entries
 
 MAX_PER_POSITION = 3
 MAX_POSITIONS_PER_CADRE = 3
 YOUNG_AGE = 40  # "young" at province and district level (DOMAIN.md rule 10)
 MAJORITY_ETHNICITY = "Kinh"
+YOUNG_LEVELS = (Level.PROVINCE, Level.DISTRICT)
+GROUPS = ("young", "women", "minority")
+
+
+def _entries(ctx: Context):
+    """The term's active planning entries for posts in the scope."""
+    return planning_entries(term_of(ctx)).filter(scope_q(ctx.scope, "position__org_unit"))
+
+
+def _young_cut(ctx: Context):
+    return ctx.date_to - relativedelta(years=YOUNG_AGE)
+
+
+def people(ctx: Context, key: dict) -> People:
+    """The planned cadres a row counts: of one position, or of one group (``group``) or its
+    pool (``pool``: the cadres the group's share is taken of)."""
+    entries = _entries(ctx)
+    if "position" in key:
+        entries = entries.filter(position_id=int(key["position"]))
+    group = key.get("group") or key.get("pool")
+    if group == "young":
+        entries = entries.filter(position__org_unit__level__in=YOUNG_LEVELS)
+    officials = Official.objects.filter(pk__in=entries.values("official_id"))
+    if "group" in key:
+        if group == "young":
+            officials = officials.filter(date_of_birth__gt=_young_cut(ctx))
+        elif group == "women":
+            officials = officials.filter(gender=Gender.FEMALE)
+        elif group == "minority":
+            officials = officials.annotate(ethnic=Trim("ethnicity")).exclude(
+                ethnic=MAJORITY_ETHNICITY
+            )
+    return official_people(officials, planned=entries)
 
 
 def compute(ctx: Context) -> Result:
-    term = ctx.params["term"] or periods.term_on(ctx.date_to).name
+    term = term_of(ctx)
     entries = list(
-        PlanningEntry.objects.filter(term=term, status=PlanningStatus.ACTIVE)
-        .filter(scope_q(ctx.scope, "position__org_unit"))
+        _entries(ctx)
         .select_related("official", "position__org_unit")
         .order_by("position__org_unit__path", "position__display_order", "official__search_key")
     )
@@ -38,9 +70,8 @@ def compute(ctx: Context) -> Result:
         per_cadre_level[(e.official, e.position.org_unit.level)].add(e.position_id)
     cadres = list(per_cadre)
     # "Young" (under 40) is the target for province and district level planning.
-    young_levels = {Level.PROVINCE, Level.DISTRICT}
-    young_pool = {e.official for e in entries if e.position.org_unit.level in young_levels}
-    young_cut = ctx.date_to - relativedelta(years=YOUNG_AGE)
+    young_pool = {e.official for e in entries if e.position.org_unit.level in YOUNG_LEVELS}
+    young_cut = _young_cut(ctx)
     young = [o for o in young_pool if o.date_of_birth > young_cut]
     women = [o for o in cadres if o.gender == Gender.FEMALE]
     minority = [o for o in cadres if o.ethnicity.strip() != MAJORITY_ETHNICITY]
@@ -108,6 +139,7 @@ def compute(ctx: Context) -> Result:
             ]
             for p, officials in per_position.items()
         ],
+        drill=[{"position": p.pk} for p in per_position],
     )
     share_table = Table(
         "structure",
@@ -120,8 +152,13 @@ def compute(ctx: Context) -> Result:
             ("target", _("Chỉ tiêu")),
             ("verdict", _("Kết quả")),
         ],
-        share_rows,
     )
+    for code, row in zip(GROUPS, share_rows, strict=True):
+        share_table.add(
+            row,
+            drill={"group": code} if row[1] else None,
+            cells={"total": {"pool": code}} if row[2] else None,
+        )
     overloaded = Table(
         "over_planned",
         _("Cán bộ quy hoạch quá %(m)d chức danh ở một cấp") % {"m": MAX_POSITIONS_PER_CADRE},
@@ -153,10 +190,6 @@ def compute(ctx: Context) -> Result:
     )
 
 
-def _term_choices():
-    return tuple((t[0], t[0]) for t in settings.TERMS)
-
-
 register(
     ReportDefinition(
         code="planning_structure",
@@ -165,13 +198,9 @@ register(
             "Số cán bộ quy hoạch cho từng chức danh; tỷ lệ cán bộ trẻ, nữ, dân tộc thiểu số so với chỉ tiêu."
         ),
         compute=compute,
+        people=people,
         params=(
-            Param(
-                "term",
-                gettext_lazy("Nhiệm kỳ quy hoạch"),
-                default="",
-                choices=(("", gettext_lazy("Nhiệm kỳ của ngày cuối kỳ")), *_term_choices()),
-            ),
+            term_param(),
             Param(
                 "young_target",
                 gettext_lazy("Chỉ tiêu cán bộ trẻ (%)"),

@@ -127,7 +127,9 @@ def _tier_kind_table(every_kind, by_kind, per_tier, tiers_shown) -> tuple[Table,
         row_total = per_tier.get(tier, (0, 0))[0]
         table.add(
             [label, *counts, row_total],
-            drill=_when(row_total, {"every_kind": True, "management_tier": tier}),
+            drill=_when(
+                row_total, {"every_kind": True, "management_tier": tier, "figure": "total"}
+            ),
             cells={
                 code: {"every_kind": True, "management_tier": tier, "kind": code}
                 for (code, _label), n in zip(kinds, counts, strict=True)
@@ -137,7 +139,7 @@ def _tier_kind_table(every_kind, by_kind, per_tier, tiers_shown) -> tuple[Table,
     kind_totals = [by_kind.get(code, (0, 0))[0] for code, _label in kinds]
     table.add(
         [_("Tổng cộng"), *kind_totals, total],
-        drill=_when(total, {"every_kind": True}),
+        drill=_when(total, {"every_kind": True, "figure": "total"}),
         cells={
             code: {"every_kind": True, "kind": code}
             for (code, _label), n in zip(kinds, kind_totals, strict=True)

@@ -1,5 +1,9 @@
-"""Training standards: shares of a management tier meeting degree and political theory standards."""
+"""Training standards: shares of a population (the cadres a tier manages, or the cadres in a
+term's planning for posts of a tier) meeting the degree and political theory standards."""
 
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,10 +17,12 @@ from personnel.choices import (
 from personnel.models import Official
 from rotation.selectors import scope_q
 
-from ..registry import Context, Param, ReportDefinition, Result, Table, register
-from .common import pct, pct_text
+from ..registry import Context, Param, People, ReportDefinition, Result, Table, register
+from .common import pct, pct_text, term_of, term_param
+from .people import official_people, planning_entries
 
 ALL = "all"
+MANAGED, PLANNED = "managed", "planned"
 DEGREE = {EducationLevel.UNIVERSITY, EducationLevel.MASTER, EducationLevel.DOCTORATE}
 POSTGRADUATE = {EducationLevel.MASTER, EducationLevel.DOCTORATE}
 THEORY_INTERMEDIATE = {
@@ -27,29 +33,94 @@ THEORY_INTERMEDIATE = {
 THEORY_ADVANCED = {PoliticalTheory.ADVANCED, PoliticalTheory.BACHELOR}
 
 
-def standards(postgraduate_target: int):
-    """(key, label, test, target %) of each standard (DOMAIN.md rule 11)."""
+@dataclass(frozen=True)
+class Standard:
+    """A training standard (DOMAIN.md rule 11): met when ``field`` is one of ``values``."""
+
+    key: str
+    label: str
+    field: str
+    values: frozenset
+    target: int | None  # % of the population; 100 = mandatory for leaders
+
+    def met_by(self, official) -> bool:
+        return getattr(official, self.field) in self.values
+
+    def q(self) -> Q:
+        return Q(**{f"{self.field}__in": sorted(self.values)})
+
+
+def standards(postgraduate_target: int, tier: str = ALL) -> list[Standard]:
+    """The standards, with their targets; advanced theory is required of the provincial
+    standing committee's tier."""
+    advanced_target = 100 if tier == ManagementTier.PROVINCIAL_STANDING else None
     return [
-        ("degree", _("Trình độ đại học trở lên"), lambda o: o.education_level in DEGREE, 100),
-        (
+        Standard(
+            "degree", _("Trình độ đại học trở lên"), "education_level", frozenset(DEGREE), 100
+        ),
+        Standard(
             "theory_intermediate",
             _("Lý luận chính trị trung cấp trở lên"),
-            lambda o: o.political_theory in THEORY_INTERMEDIATE,
+            "political_theory",
+            frozenset(THEORY_INTERMEDIATE),
             100,
         ),
-        (
+        Standard(
             "theory_advanced",
             _("Lý luận chính trị cao cấp, cử nhân"),
-            lambda o: o.political_theory in THEORY_ADVANCED,
-            None,
+            "political_theory",
+            frozenset(THEORY_ADVANCED),
+            advanced_target,
         ),
-        (
+        Standard(
             "postgraduate",
             _("Thạc sĩ, tiến sĩ"),
-            lambda o: o.education_level in POSTGRADUATE,
+            "education_level",
+            frozenset(POSTGRADUATE),
             postgraduate_target,
         ),
     ]
+
+
+def _planned_entries(ctx: Context):
+    """The term's planning entries for posts of the tier asked, in the scope."""
+    entries = planning_entries(term_of(ctx)).filter(scope_q(ctx.scope, "position__org_unit"))
+    tier = ctx.params["tier"]
+    return entries if tier == ALL else entries.filter(position__management_tier=tier)
+
+
+def population(ctx: Context) -> QuerySet[Official]:
+    """The cadres the shares are taken of: those managed by the tier (serving, in the
+    scope), or those in the term's planning for posts of the tier (posts in the scope)."""
+    officials = Official.objects.filter(status=OfficialStatus.ACTIVE)
+    if ctx.params.get("population", MANAGED) == PLANNED:
+        return officials.filter(pk__in=_planned_entries(ctx).values("official_id"))
+    officials = officials.filter(scope_q(ctx.scope, "current_unit"))
+    tier = ctx.params["tier"]
+    return officials if tier == ALL else officials.filter(management_tier=tier)
+
+
+def people(ctx: Context, key: dict) -> People:
+    """The cadres a row counts: those meeting ``standard``, or the whole population."""
+    officials = population(ctx)
+    by_key = {s.key: s for s in standards(0)}
+    if key.get("standard") in by_key:
+        officials = officials.filter(by_key[key["standard"]].q())
+    planned = _planned_entries(ctx) if ctx.params.get("population") == PLANNED else None
+    return official_people(officials, planned=planned)
+
+
+def _population_phrase(ctx: Context) -> str:
+    tier = ctx.params["tier"]
+    tier_label = (
+        _("tất cả diện quản lý") if tier == ALL else str(ManagementTier(tier).label).lower()
+    )
+    if ctx.params.get("population") == PLANNED:
+        return _("cán bộ trong quy hoạch nhiệm kỳ %(term)s các chức danh %(tier)s") % {
+            "term": term_of(ctx),
+            "tier": tier_label if tier == ALL else _("diện %(t)s") % {"t": tier_label},
+        }
+    return tier_label
 
 
 LEADER_KINDS = {PositionKind.HEAD, PositionKind.DEPUTY}
@@ -61,32 +132,42 @@ def _is_leader(official) -> bool:
 
 
 def compute(ctx: Context) -> Result:
-    tier = ctx.params["tier"]
-    officials = Official.objects.filter(status=OfficialStatus.ACTIVE).filter(
-        scope_q(ctx.scope, "current_unit")
+    officials = list(
+        population(ctx).select_related("current_posting__position").order_by("search_key")
     )
-    if tier != ALL:
-        officials = officials.filter(management_tier=tier)
-    officials = list(officials.select_related("current_posting__position").order_by("search_key"))
     total = len(officials)
-    checks = standards(ctx.params["postgraduate_target"])
-    if tier == ManagementTier.PROVINCIAL_STANDING:
-        checks[2] = (*checks[2][:3], 100)  # advanced theory is required of this tier
-    rows, phrases, failing = [], [], []
-    for _key, label, test, target in checks:
-        n = sum(1 for o in officials if test(o))
-        share = pct(n, total)
+    checks = standards(ctx.params["postgraduate_target"], ctx.params["tier"])
+    table = Table(
+        "standards",
+        _("Đạt chuẩn"),
+        [
+            ("standard", _("Tiêu chuẩn")),
+            ("count", _("Số đạt")),
+            ("total", _("Tổng số")),
+            ("share", _("Tỷ lệ (%)")),
+            ("target", _("Chỉ tiêu")),
+            ("verdict", _("Kết quả")),
+        ],
+    )
+    phrases, failing = [], []
+    for standard in checks:
+        n = sum(1 for o in officials if standard.met_by(o))
+        share, target = pct(n, total), standard.target
         verdict = "" if target is None else (_("Đạt") if share >= target else _("Chưa đạt"))
-        rows.append([label, n, total, share, f"{target}%" if target is not None else "—", verdict])
+        table.add(
+            [standard.label, n, total, share, "—" if target is None else f"{target}%", verdict],
+            drill={"standard": standard.key} if n else None,
+            cells={"total": {}} if total else None,
+        )
         phrases.append(
-            f"{pct_text(share)} {label[0].lower() + label[1:]}"
+            f"{pct_text(share)} {standard.label[0].lower() + standard.label[1:]}"
             + (f" ({_('chỉ tiêu')} {target}%)" if target not in (None, 100) else "")
         )
     for o in officials:
         # The mandatory standards are those of leaders (DOMAIN.md rule 11).
         if not _is_leader(o):
             continue
-        missing = [label for key, label, test, target in checks if target == 100 and not test(o)]
+        missing = [s.label for s in checks if s.target == 100 and not s.met_by(o)]
         if missing:
             failing.append(
                 [
@@ -96,30 +177,17 @@ def compute(ctx: Context) -> Result:
                     "; ".join(missing),
                 ]
             )
-    tier_label = (
-        _("tất cả diện quản lý") if tier == ALL else str(ManagementTier(tier).label).lower()
-    )
+    rows = table.rows
     sentence = (
-        _("Trong %(n)d cán bộ (%(tier)s): ") % {"n": total, "tier": tier_label}
+        _("Trong %(n)d cán bộ (%(population)s): ")
+        % {"n": total, "population": _population_phrase(ctx)}
         + "; ".join(phrases)
         + "."
     )
     return Result(
         sentence=sentence,
         tables=[
-            Table(
-                "standards",
-                _("Đạt chuẩn"),
-                [
-                    ("standard", _("Tiêu chuẩn")),
-                    ("count", _("Số đạt")),
-                    ("total", _("Tổng số")),
-                    ("share", _("Tỷ lệ (%)")),
-                    ("target", _("Chỉ tiêu")),
-                    ("verdict", _("Kết quả")),
-                ],
-                rows,
-            ),
+            table,
             Table(
                 "not_meeting",
                 _("Cán bộ chưa đạt chuẩn bắt buộc"),
@@ -139,7 +207,11 @@ def compute(ctx: Context) -> Result:
             "series_label": _("Tỷ lệ (%)"),
         },
         is_empty=total == 0,
-        data={"total": total, "shares": {c[0]: r[3] for c, r in zip(checks, rows, strict=True)}},
+        data={
+            "total": total,
+            "population": ctx.params.get("population", MANAGED),
+            "shares": {c.key: r[3] for c, r in zip(checks, rows, strict=True)},
+        },
     )
 
 
@@ -148,10 +220,22 @@ register(
         code="training_standards",
         title=gettext_lazy("Chuẩn hóa trình độ cán bộ"),
         description=gettext_lazy(
-            "Tỷ lệ cán bộ đạt chuẩn trình độ chuyên môn và lý luận chính trị theo diện quản lý."
+            "Tỷ lệ cán bộ đạt chuẩn trình độ chuyên môn và lý luận chính trị: cán bộ thuộc một diện "
+            "quản lý, hoặc cán bộ trong quy hoạch các chức danh của diện đó trong một nhiệm kỳ."
         ),
         compute=compute,
+        people=people,
         params=(
+            Param(
+                "population",
+                gettext_lazy("Đối tượng"),
+                default=MANAGED,
+                choices=(
+                    (MANAGED, gettext_lazy("Cán bộ thuộc diện quản lý")),
+                    (PLANNED, gettext_lazy("Cán bộ quy hoạch các chức danh thuộc diện quản lý")),
+                ),
+            ),
+            term_param(),
             Param(
                 "tier",
                 gettext_lazy("Diện quản lý"),

@@ -588,6 +588,24 @@ def build_world() -> SimpleNamespace:
         a=run(hu_a, w.users.officer_a, "Mẫu Dòng Báo Cáo A"),
         b=run(hu_b, w.users.officer_b, canary("Canary Dòng Báo Cáo B", "B report run row")),
     )
+
+    def summary(scope, by):
+        """A run whose rows drill down to the people they count (the movements of 2023)."""
+        r = report_services.report_run_now(
+            report="rotation_summary",
+            scope=scope,
+            date_from=dt.date(2023, 1, 1),
+            date_to=dt.date(2023, 12, 31),
+            params={"kind": "all"},
+            requested_by=by,
+            today=dt.date(2024, 12, 31),
+        )
+        assert r.status == "succeeded", r.error
+        return r
+
+    w.drill_runs = SimpleNamespace(
+        a=summary(hu_a, w.users.officer_a), b=summary(hu_b, w.users.officer_b)
+    )
     crontab = CrontabSchedule.objects.create(minute="0", hour="7", day_of_month="1")
 
     def subscription(name, scope, recipients, by):

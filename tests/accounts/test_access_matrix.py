@@ -32,9 +32,11 @@ from django.db.transaction import TransactionManagementError
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.choices import ROLE_RANK, Role
 from personnel.models import Evaluation, PlanningEntry, TrainingRecord
+from reports import registry
 from tests.accounts.matrix_support import (
     CANARY_WORD,
     Entry,
@@ -293,6 +295,11 @@ def staff_targets(w, entry: Entry) -> list[Target]:
         "b": [(w.consultations.b, "b"), (w.consultations.mixed_b, "p")],
     }
 
+    def people_url(run):
+        first = registry.row_drills(run.result)[0]
+        query = urlencode({"table": first.table["key"], "row": first.row})
+        return f"{reverse('report_run_people', kwargs={'pk': run.pk})}?{query}"
+
     def plain(query=""):
         return [Target(reverse(entry.key) + query)]
 
@@ -339,6 +346,9 @@ def staff_targets(w, entry: Entry) -> list[Target]:
             for fmt in ("xlsx", "csv")
             for t in per_side(runs, named("report_run_download", fmt=fmt))
         ],
+        "report_run_people": lambda: per_side(
+            {"a": [(w.drill_runs.a, "a")], "b": [(w.drill_runs.b, "b")]}, people_url
+        ),
         "report_run": lambda: [
             Target(reverse("report_run", kwargs={"code": code})) for code in report_codes()
         ],

@@ -82,6 +82,26 @@ def test_the_email_has_sentence_table_chart_and_xlsx(subscription):
     assert sheet["B2"].value == "Tỉnh ủy P (TU)"
 
 
+def test_the_emails_xlsx_lists_the_people_behind_each_figure(subscription):
+    delivery.subscription_deliver(subscription_id=subscription.pk, today=TODAY)
+    _name, content, _mimetype = next(a for a in mail.outbox[0].attachments if isinstance(a, tuple))
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Báo cáo", "Danh sách"]
+    cells = [c for row in book["Danh sách"].iter_rows(values_only=True) for c in row if c]
+    assert "Theo hướng luân chuyển – Từ huyện lên tỉnh (1 cán bộ)" in cells
+    assert "Nguyễn Văn An" in cells
+
+
+def test_the_plain_text_email_keeps_ampersands_as_typed(subscription):
+    subscription.scope.name = "Sở Khoa học & Công nghệ's"
+    subscription.scope.save(update_fields=["name"])
+    delivery.subscription_deliver(subscription_id=subscription.pk, today=TODAY)
+    body = mail.outbox[0].body
+    assert "Phạm vi: Sở Khoa học & Công nghệ's" in body
+    assert "&amp;" not in body and "&#x27;" not in body
+    assert "Sở Khoa học &amp; Công nghệ&#x27;s" in mail.outbox[0].alternatives[0][0]
+
+
 def test_delivering_twice_sends_once(subscription):
     first = delivery.subscription_deliver(subscription_id=subscription.pk, today=TODAY)
     second = delivery.subscription_deliver(subscription_id=subscription.pk, today=TODAY)

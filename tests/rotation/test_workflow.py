@@ -208,6 +208,19 @@ class TestTransitions:
         }
         assert all(m.message()["Subject"] for m in mail.outbox)  # serialises without error
 
+    def test_plain_text_emails_keep_ampersands_and_quotes_as_typed(
+        self, world, decision, make_official, django_capture_on_commit_callbacks
+    ):
+        decision.title = 'Điều động cán bộ Sở Khoa học & Công nghệ, "đợt 2" của tỉnh\'s'
+        decision.save(update_fields=["title"])
+        add(decision, make_official(unit=world.units.finance), world.positions.a_chair)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.decision_request_consultations(decision=decision, requested_on=D(2025, 6, 1))
+        for message in mail.outbox:
+            assert 'Sở Khoa học & Công nghệ, "đợt 2" của tỉnh\'s' in message.body
+            assert "&amp;" not in message.body and "&quot;" not in message.body
+            assert "&#x27;" not in message.body
+
     def test_answers_only_while_consulting_and_not_before_the_request(
         self, world, decision, secretary_a
     ):

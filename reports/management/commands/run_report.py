@@ -64,7 +64,7 @@ class Command(BaseCommand):
             content = exports.to_csv(result)
         else:
             target = Path(output or exports.filename(result, "xlsx"))
-            target.write_bytes(exports.to_xlsx(result))
+            target.write_bytes(exports.run_xlsx(run))
             self.stderr.write(f"Đã ghi {target}")
             return
         if output:
