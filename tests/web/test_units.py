@@ -425,6 +425,19 @@ def test_timeline_merges_overlapping_holders_before_finding_gaps(world):
     assert gaps == [(dt.date(2017, 1, 1), None)]
 
 
+def test_a_post_shared_by_two_current_holders_renders(login, users, world):
+    # Two deputies share one post: the earlier has no end date (the case that crashed).
+    position = world.positions.a_deputy
+    first = hold(position, dt.date(2018, 1, 1), full_name="Phó Thứ Nhất")
+    second = hold(position, dt.date(2020, 6, 1), full_name="Phó Thứ Hai")
+    response = login(users.officer_a).get(reverse("position_detail", args=[position.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert first.full_name in content and second.full_name in content
+    timeline = position_timeline(list(position.postings.all()), today=dt.date(2026, 1, 1))
+    assert [entry for entry in timeline if entry.is_gap] == []
+
+
 # Autocompletes -----------------------------------------------------------------------
 
 
