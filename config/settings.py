@@ -16,13 +16,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-
+# .env first (variables already set win), so that every setting below, VAR_DIR included,
+# honours it. ENV_FILE names another file (a deployment's, a test's).
+environ.Env.read_env(os.environ.get("ENV_FILE", str(BASE_DIR / ".env")), overwrite=False)
 env = environ.Env()
+# Run-time files; importing the settings creates nothing (config/runtime.py makes the
+# folders when a process that writes there starts).
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 # matplotlib (server-side charts) keeps its font cache here instead of the home folder.
 os.environ.setdefault("MPLCONFIGDIR", str(VAR_DIR / "matplotlib"))
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # pytest imports itself before it loads these settings; a test run needs no key of its own.
@@ -231,8 +233,6 @@ if REDIS_URL:
 else:
     # Server-less broker: messages are files under var/celery.
     _celery_dir = VAR_DIR / "celery"
-    for _sub in ("out", "processed", "control"):
-        (_celery_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_dir / "out"),

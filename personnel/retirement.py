@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .choices import Gender
+from .months import whole_months
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,4 @@ def retirement_date(date_of_birth: dt.date, gender: str) -> dt.date:
 
 def working_months_left(date_of_birth: dt.date, gender: str, on: dt.date) -> int:
     """Whole months of working life left from ``on`` until the retirement date (never negative)."""
-    end = retirement_date(date_of_birth, gender)
-    months = (end.year - on.year) * 12 + (end.month - on.month)
-    if end.day < on.day:
-        months -= 1
-    return max(months, 0)
+    return max(whole_months(on, retirement_date(date_of_birth, gender)), 0)

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
+from .months import whole_months
+
+TERM_MONTHS = 60
+
 
 @dataclass(frozen=True)
 class Term:
@@ -22,11 +26,14 @@ def terms() -> list[Term]:
 
 
 def term_on(day: dt.date) -> Term:
-    for term in terms():
+    """The term containing ``day``: a configured one, or else a five-year term counted in
+    whole five-year steps from the nearest configured term (after the last, before the
+    first)."""
+    known = terms()
+    for term in known:
         if term.start <= day <= term.end:
             return term
-    # Outside the configured terms: five-year terms counted from the last one.
-    last = terms()[-1]
-    years = 5 * ((day.year - last.start.year) // 5)
-    start = last.start + relativedelta(years=years)
+    anchor = known[-1].start if day > known[-1].end else known[0].start
+    steps = whole_months(anchor, day) // TERM_MONTHS
+    start = anchor + relativedelta(months=steps * TERM_MONTHS)
     return Term(f"{start.year}-{start.year + 5}", start, start + relativedelta(years=5, days=-1))

@@ -9,6 +9,10 @@ PY=.venv/bin/python
 CELERY=.venv/bin/celery
 PORT="${PORT:-8000}"
 HOST="${HOST:-127.0.0.1}"
+# VAR_DIR as the settings read it: the environment, else .env, else ./var.
+if [ -z "${VAR_DIR:-}" ] && [ -f .env ]; then
+    VAR_DIR="$(sed -n 's/^VAR_DIR=//p' .env | tail -n 1 | tr -d "\"'")"
+fi
 VAR_DIR="${VAR_DIR:-$PWD/var}"
 export VAR_DIR
 mkdir -p "$VAR_DIR/log"

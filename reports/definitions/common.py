@@ -1,11 +1,10 @@
 """Small helpers shared by report definitions."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 
+from personnel.months import whole_months  # noqa: F401 - re-exported for the definitions
 from personnel.text import format_day as d  # noqa: F401 - re-exported for the definitions
 
 
@@ -19,13 +18,6 @@ def pct_text(value: float) -> str:
 
 def ratio(part: int, whole: int) -> str:
     return f"{part}/{whole}"
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    return months
 
 
 def term_param():

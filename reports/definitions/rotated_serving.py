@@ -11,7 +11,7 @@ from rotation.models import RotationReview
 from rotation.selectors import serving_on
 
 from ..registry import Context, ReportDefinition, Result, Table, register
-from .common import d, months_between
+from .common import d, whole_months
 
 
 def compute(ctx: Context) -> Result:
@@ -45,7 +45,7 @@ def compute(ctx: Context) -> Result:
                 f"{m.to_position.title}, {m.to_position.org_unit.name}",
                 d(m.effective_on),
                 d(end),
-                max(months_between(on, end), 0) if end else "",
+                max(whole_months(on, end), 0) if end else "",
                 _("Quá hạn") if is_overdue else "",
                 ", ".join(str(y) for y in missing),
                 m.decision.number,
