@@ -411,7 +411,35 @@ def movement_add(
     return _save_movement(movement)
 
 
-def _save_movement(movement: Movement) -> Movement:
+def _vacated_position_id(movement: Movement) -> int | None:
+    """The post a movement frees (the from-posting's position), if any."""
+    if not movement.from_posting_id:
+        return None
+    return Posting.objects.filter(pk=movement.from_posting_id).values_list(
+        "position_id", flat=True
+    ).first()
+
+
+def _refresh_affected(decision: Decision, *, vacated: set, exclude_pk: int | None) -> None:
+    """Re-check only the siblings a change can affect.
+
+    Of the rules, only "post already held" reads the other movements of the decision (a
+    holder moved out by the same decision frees the post), so a change to one movement
+    affects exactly the siblings going to a post it frees, or freed before the change.
+    """
+    vacated = {position_id for position_id in vacated if position_id is not None}
+    if not vacated:
+        return
+    affected = decision.movements.filter(to_position_id__in=vacated).select_related(
+        "official", "to_position__org_unit__locality", "decision"
+    )
+    if exclude_pk is not None:
+        affected = affected.exclude(pk=exclude_pk)
+    for sibling in affected:
+        _refresh_findings(sibling)
+
+
+def _save_movement(movement: Movement, *, vacated_before: int | None = None) -> Movement:
     movement_validate(movement)
     movement.expected_end_on = expected_end(movement.effective_on, movement.term_months)
     movement.direction = movement_direction(movement)
@@ -422,8 +450,11 @@ def _save_movement(movement: Movement) -> Movement:
     movement.full_clean(exclude=["findings"])
     movement.save()
     # A sibling's findings can depend on this one (a post it vacates in a swap).
-    for sibling in movement.decision.movements.exclude(pk=movement.pk):
-        _refresh_findings(sibling)
+    _refresh_affected(
+        movement.decision,
+        vacated={vacated_before, _vacated_position_id(movement)},
+        exclude_pk=movement.pk,
+    )
     return movement
 
 
@@ -437,6 +468,7 @@ def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
     _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("sửa lượt điều chuyển"))
     movement.decision = decision
+    vacated_before = _vacated_position_id(movement)
     moved_date = "effective_on" in changes and changes["effective_on"] != movement.effective_on
     if moved_date:
         _require_effective_on(changes["effective_on"])
@@ -447,7 +479,7 @@ def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
         movement.from_posting = current_primary_posting(
             movement.official_id, on=movement.effective_on - dt.timedelta(days=1)
         )
-    return _save_movement(movement)
+    return _save_movement(movement, vacated_before=vacated_before)
 
 
 @transaction.atomic
@@ -456,9 +488,9 @@ def movement_remove(*, movement: Movement, by=None) -> None:
     decision = _lock_decision(movement.decision)
     _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("xóa lượt điều chuyển"))
+    vacated = _vacated_position_id(movement)
     movement.delete()
-    for sibling in decision.movements.all():
-        _refresh_findings(sibling)
+    _refresh_affected(decision, vacated={vacated}, exclude_pk=None)
 
 
 def _end_serving_rotations(official_id: int, on: dt.date, outcome: str, basis: str) -> None:
