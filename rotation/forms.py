@@ -15,6 +15,7 @@ from personnel.models import Official, OrgUnit, Position
 
 from .choices import ConsultationOpinion, MovementKind
 from .models import Decision, Movement
+from .services import MOVEMENT_CHOSEN_FIELDS
 
 
 def url_or_empty(name: str) -> str:
@@ -132,15 +133,7 @@ class MovementForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Movement
-        fields = [
-            "official",
-            "kind",
-            "to_position",
-            "effective_on",
-            "term_months",
-            "serves_non_local_or_term_limit",
-            "note",
-        ]
+        fields = ["official", *MOVEMENT_CHOSEN_FIELDS]
         field_classes = {"effective_on": SaneDateField}
         widgets = {
             "official": AutocompleteSelect(),

@@ -353,18 +353,34 @@ def movement_validate(movement: Movement) -> None:
         raise ValidationError({"official": _("Cán bộ này đã có trong quyết định.")})
 
 
-MOVEMENT_EDITABLE_FIELDS = frozenset(
-    {
-        "kind",
-        "from_posting",
-        "origin_position",
-        "to_position",
-        "effective_on",
-        "term_months",
-        "serves_non_local_or_term_limit",
-        "note",
-    }
+#: The fields of a movement a person sets (in this order on every form); the official is
+#: fixed once the movement exists; direction, units, expected end, tier and findings are
+#: derived by the service.
+MOVEMENT_CHOSEN_FIELDS = (
+    "kind",
+    "to_position",
+    "effective_on",
+    "term_months",
+    "serves_non_local_or_term_limit",
+    "note",
 )
+#: What ``movement_update`` accepts: the chosen fields, and the origin for records entered
+#: by hand (admin: a posting left, or a position outside the system).
+MOVEMENT_EDITABLE_FIELDS = frozenset({*MOVEMENT_CHOSEN_FIELDS, "from_posting", "origin_position"})
+
+
+def movement_from_posting(
+    *, official_id: int, effective_on: dt.date, original: Movement | None = None
+) -> Posting | None:
+    """The posting the official leaves: the primary posting held the day before the
+    effective date. An existing movement keeps its origin while its date stays, and a
+    movement from outside the system (no posting left) stays so."""
+    if original is not None and (
+        original.effective_on == effective_on or not original.from_posting_id
+    ):
+        return original.from_posting
+    return current_primary_posting(official_id, on=effective_on - dt.timedelta(days=1))
+
 
 _CURRENT = object()
 
@@ -395,7 +411,7 @@ def movement_add(
     _require_status(decision, DecisionStatus.DRAFT, action=_("thêm lượt điều chuyển"))
     _require_effective_on(effective_on)
     if from_posting is _CURRENT:
-        from_posting = current_primary_posting(official.pk, on=effective_on - dt.timedelta(days=1))
+        from_posting = movement_from_posting(official_id=official.pk, effective_on=effective_on)
     movement = Movement(
         decision=decision,
         official=official,
@@ -415,9 +431,11 @@ def _vacated_position_id(movement: Movement) -> int | None:
     """The post a movement frees (the from-posting's position), if any."""
     if not movement.from_posting_id:
         return None
-    return Posting.objects.filter(pk=movement.from_posting_id).values_list(
-        "position_id", flat=True
-    ).first()
+    return (
+        Posting.objects.filter(pk=movement.from_posting_id)
+        .values_list("position_id", flat=True)
+        .first()
+    )
 
 
 def _refresh_affected(decision: Decision, *, vacated: set, exclude_pk: int | None) -> None:
@@ -469,16 +487,16 @@ def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
     _require_status(decision, DecisionStatus.DRAFT, action=_("sửa lượt điều chuyển"))
     movement.decision = decision
     vacated_before = _vacated_position_id(movement)
-    moved_date = "effective_on" in changes and changes["effective_on"] != movement.effective_on
-    if moved_date:
+    if "effective_on" in changes:
         _require_effective_on(changes["effective_on"])
+        if "from_posting" not in changes:
+            changes["from_posting"] = movement_from_posting(
+                official_id=movement.official_id,
+                effective_on=changes["effective_on"],
+                original=movement,
+            )
     for field, value in changes.items():
         setattr(movement, field, value)
-    if moved_date and "from_posting" not in changes and movement.from_posting_id:
-        # The posting left is the one held the day before the (new) effective date.
-        movement.from_posting = current_primary_posting(
-            movement.official_id, on=movement.effective_on - dt.timedelta(days=1)
-        )
     return _save_movement(movement, vacated_before=vacated_before)
 
 

@@ -1,7 +1,6 @@
 """Movements of a draft decision: add, edit, remove, and the live rule check (HTMX)."""
 
 import copy
-import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,7 +12,6 @@ from django.views import View
 from django.views.generic import FormView
 
 from accounts.access import OfficerRequiredMixin
-from personnel.selectors import current_primary_posting
 
 from . import disclosure, rules, services
 from .choices import DecisionStatus
@@ -21,25 +19,6 @@ from .directions import direction_label
 from .forms import MovementForm
 from .models import Movement
 from .views import add_service_error, managed_decision
-
-EDITABLE_FIELDS = (
-    "kind",
-    "to_position",
-    "effective_on",
-    "term_months",
-    "serves_non_local_or_term_limit",
-    "note",
-)
-
-
-def resolve_from_posting(official, effective_on: dt.date, original: Movement | None = None):
-    """The posting the official leaves: the one held the day before the effective date.
-
-    An existing movement keeps its origin unless its effective date changes.
-    """
-    if original is not None and original.effective_on == effective_on:
-        return original.from_posting
-    return current_primary_posting(official.pk, on=effective_on - dt.timedelta(days=1))
 
 
 def preview(form, decision, user, original: Movement | None = None) -> dict:
@@ -57,7 +36,9 @@ def preview(form, decision, user, original: Movement | None = None) -> dict:
     )
     if not (official and position and effective_on and kind):
         return {"ready": False}
-    from_posting = resolve_from_posting(official, effective_on, original)
+    from_posting = services.movement_from_posting(
+        official_id=official.pk, effective_on=effective_on, original=original
+    )
     movement = Movement(
         pk=original.pk if original is not None else None,
         decision=decision,
@@ -186,7 +167,7 @@ class MovementAddView(MovementFormView):
             decision=self.decision,
             official=data["official"],
             by=self.request.user,
-            **{name: data[name] for name in EDITABLE_FIELDS},
+            **{name: data[name] for name in services.MOVEMENT_CHOSEN_FIELDS},
         )
         _report_saved(
             self.request,
@@ -198,11 +179,7 @@ class MovementAddView(MovementFormView):
 
 class MovementUpdateView(MovementFormView):
     def save(self, data) -> Movement:
-        changes = {name: data[name] for name in EDITABLE_FIELDS}
-        if data["effective_on"] != self.original.effective_on:
-            changes["from_posting"] = resolve_from_posting(
-                self.original.official, data["effective_on"]
-            )
+        changes = {name: data[name] for name in services.MOVEMENT_CHOSEN_FIELDS}
         fresh = Movement.objects.select_related("decision").get(pk=self.original.pk)
         movement = services.movement_update(movement=fresh, by=self.request.user, **changes)
         _report_saved(
