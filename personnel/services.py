@@ -8,12 +8,13 @@ PostgreSQL the exclusion constraint ``posting_primary_no_overlap`` is the backst
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.access import require_role
 from accounts.choices import Role
 
 from .choices import OfficialStatus
@@ -322,8 +323,7 @@ def _require_unit_in_scope(by, org_unit: OrgUnit | None) -> None:
 def official_create(*, first_posting: dict, by=None, **fields) -> Official:
     """A new official with the first posting (``posting_create`` arguments), so the record
     lands inside the creator's scope; ``by`` (None: the system) must be an officer."""
-    if by is not None and not by.has_role(Role.OFFICER):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    require_role(by, Role.OFFICER)
     unknown = set(fields) - OFFICIAL_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"official_create got unexpected fields: {sorted(unknown)}")
@@ -339,8 +339,7 @@ def official_create(*, first_posting: dict, by=None, **fields) -> Official:
 @transaction.atomic
 def official_update(*, official: Official, by=None, **changes) -> Official:
     """Change the profile fields of ``official``; the same rules as ``official_create``."""
-    if by is not None and not by.has_role(Role.OFFICER):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    require_role(by, Role.OFFICER)
     unknown = set(changes) - OFFICIAL_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"official_update got unexpected fields: {sorted(unknown)}")

@@ -17,6 +17,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_role
 from accounts.choices import Role
 from accounts.scoping import scope_path_of
 from personnel import services as personnel_services
@@ -38,12 +39,6 @@ from .directions import classify, place_of
 from .models import Consultation, Decision, Movement, RotationReview
 
 logger = logging.getLogger(__name__)
-
-
-def _require_role(user, role: str) -> None:
-    """``user`` None means the system itself (the daily job, data loading)."""
-    if user is not None and not user.has_role(role):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
 def decision_manageable_by(user, decision: Decision) -> bool:
@@ -90,7 +85,7 @@ def decision_create(
     note: str = "",
     created_by=None,
 ) -> Decision:
-    _require_role(created_by, Role.OFFICER)
+    require_role(created_by, Role.OFFICER)
     number = (number or "").strip()
     if Decision.objects.filter(issued_by=issued_by, number=number).exists():
         raise ValidationError({"number": _("Cơ quan này đã có quyết định mang số, ký hiệu này.")})
@@ -115,7 +110,7 @@ def decision_request_consultations(
 
     ``notify=False`` records the requests without email (loading past records).
     """
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     decision = _lock_decision(decision)
     _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("gửi xin ý kiến"))
@@ -150,7 +145,7 @@ def consultation_answer(
     answered_on: dt.date | None = None,
     by=None,
 ) -> Consultation:
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     consultation = (
         Consultation.objects.select_for_update().select_related("decision").get(pk=consultation.pk)
     )
@@ -179,7 +174,7 @@ def decision_approve(
 
     The sending and receiving sides are emailed unless ``notify=False`` (loading past records).
     """
-    _require_role(by, Role.APPROVER)
+    require_role(by, Role.APPROVER)
     decision = _lock_decision(decision)
     _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, DecisionStatus.CONSULTING, action=_("ban hành"))
@@ -236,7 +231,7 @@ def decision_approve(
 @transaction.atomic
 def decision_cancel(*, decision: Decision, reason: str, by=None) -> Decision:
     decision = _lock_decision(decision)
-    _require_role(by, Role.APPROVER if decision.status == DecisionStatus.APPROVED else Role.OFFICER)
+    require_role(by, Role.APPROVER if decision.status == DecisionStatus.APPROVED else Role.OFFICER)
     _require_manager(by, decision)
     _require_status(
         decision,
@@ -405,7 +400,7 @@ def movement_add(
     ``from_posting`` defaults to the primary posting the official holds the day before
     the effective date; pass None for someone coming from outside the system.
     """
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     decision = _lock_decision(decision)
     _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("thêm lượt điều chuyển"))
@@ -478,7 +473,7 @@ def _save_movement(movement: Movement, *, vacated_before: int | None = None) -> 
 
 @transaction.atomic
 def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     unknown = set(changes) - MOVEMENT_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"movement_update got unexpected fields: {sorted(unknown)}")
@@ -502,7 +497,7 @@ def movement_update(*, movement: Movement, by=None, **changes) -> Movement:
 
 @transaction.atomic
 def movement_remove(*, movement: Movement, by=None) -> None:
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     decision = _lock_decision(movement.decision)
     _require_manager(by, decision)
     _require_status(decision, DecisionStatus.DRAFT, action=_("xóa lượt điều chuyển"))
@@ -537,7 +532,7 @@ def _movement_apply(*, movement_id: int, today: dt.date | None, by) -> tuple[Mov
     The movement's row is locked first, so of two callers at once the second waits,
     then finds it applied and answers False: only the caller that changed it counts it.
     """
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     today = today or timezone.localdate()
     movement = (
         Movement.objects.select_for_update(of=("self",))
@@ -703,7 +698,7 @@ def decision_apply_due(
     reason, and pressing again applies what is left (an applied movement is never
     applied twice). The staff page and the admin action both call this.
     """
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     decision = Decision.objects.select_related("issued_by").get(pk=decision.pk)
     _require_manager(by, decision)
     if decision.status != DecisionStatus.APPROVED:
@@ -726,7 +721,7 @@ def movement_end(
     *, movement: Movement, outcome: str, ended_on: dt.date, basis: str = "", by=None
 ) -> Movement:
     """Record how a rotation ended: return, a new post, or retention at the destination."""
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     movement = Movement.objects.select_for_update().get(pk=movement.pk)
     if movement.applied_at is None:
         raise ValidationError(_("Lượt điều chuyển chưa được thi hành."))
@@ -751,7 +746,7 @@ def review_record(
     *, movement: Movement, period: str, year: int, rating: str, text: str = "", by=None
 ) -> RotationReview:
     """The receiving side's yearly or final evaluation of a rotated cadre (rule 8)."""
-    _require_role(by, Role.OFFICER)
+    require_role(by, Role.OFFICER)
     movement = Movement.objects.get(pk=movement.pk)
     if movement.applied_at is None:
         raise ValidationError(_("Chỉ đánh giá cán bộ khi lượt luân chuyển đã được thi hành."))

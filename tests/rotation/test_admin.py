@@ -79,7 +79,7 @@ def test_actions_walk_the_workflow(client_as, decision, world, django_capture_on
     assert len(mail.outbox) == decision.consultations.count() > 0
 
     response = act(officer, "approve", decision)  # the officer may not approve
-    assert "không có quyền" in response.content.decode()
+    assert "Cần vai trò: Lãnh đạo (phê duyệt)" in response.content.decode()
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.CONSULTING
 
