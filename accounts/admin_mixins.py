@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from personnel.text import is_id
+from config.ids import is_id
 
 from .audit import audit_record
 from .models import AuditEvent

@@ -2,8 +2,8 @@
 
 GET parameters: q, unit (subtree), level, sector, position_kind, tier, gender,
 age_min, age_max, ethnicity, in_planning=1, status, sort. The rotation filters
-(rotated, rotation_state) are added by the web layer (personnel/views/official_rotation.py):
-personnel's own modules never import the rotation app.
+(rotated, rotation_state) are the rotation app's (rotation/official_pages.py), registered
+through ``personnel.extensions``: personnel never imports the rotation app.
 
 ``q`` matches names (diacritics folded) and the exact record code; for officers and above
 it also matches a whole personal identification number (12 digits). Viewers, who see

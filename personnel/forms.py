@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.forms import BootstrapFormMixin
-from personnel.text import is_id
+from config.ids import is_id
 
 from .dates import SaneDateField
 from .models import Locality, Official, OrgUnit, Position, Posting, validate_personal_id

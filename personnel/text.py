@@ -22,10 +22,3 @@ def fold_vietnamese(text: str) -> str:
 def format_day(day) -> str:
     """A date as Vietnamese records write it, dd/mm/yyyy ('' for none), in any UI language."""
     return day.strftime("%d/%m/%Y") if day else ""
-
-
-def is_id(value) -> bool:
-    """True for the text of a database id: ASCII digits only (``"²".isdigit()`` is true)
-    and short enough for a bigint, so that a hostile value never reaches a query."""
-    text = str(value)
-    return text.isascii() and text.isdigit() and len(text) <= 18

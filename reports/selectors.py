@@ -3,14 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from personnel.models import OrgUnit
 from rotation import rules
-from rotation.choices import DecisionStatus, ReviewPeriod
-from rotation.models import Alert, Consultation, RotationReview
-from rotation.selectors import scope_q, serving_on
+from rotation.choices import DecisionStatus
+from rotation.models import Alert, Consultation
+from rotation.selectors import missing_review_rotations, scope_q, serving_on
 
 from . import periods, registry
 from .models import Delivery, DeliveryAttempt, ReportRun, Subscription
@@ -83,34 +83,10 @@ def _serving_figures(scope: OrgUnit, today: dt.date, horizon: dt.date) -> dict:
 
 
 def _missing_reviews(scope: OrgUnit, today: dt.date) -> int:
-    """Cadres serving a rotation with a yearly review missing for a finished year (one query).
-
-    A review is due for each year from the effective year to last year, as the daily
-    job counts them (rotation.jobs.missing_reviews).
-    """
-    done = (
-        RotationReview.objects.filter(
-            movement=OuterRef("pk"),
-            period=ReviewPeriod.ANNUAL,
-            year__gte=ExtractYear(OuterRef("effective_on")),
-            year__lt=today.year,
-        )
-        .order_by()
-        .values("movement")
-        .annotate(n=Count("year", distinct=True))
-        .values("n")
-    )
-    return (
-        _serving_in(scope, today)
-        .filter(effective_on__lt=dt.date(today.year, 1, 1))
-        .annotate(
-            done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
-            due=Value(today.year) - ExtractYear("effective_on"),
-        )
-        .filter(done__lt=F("due"))
-        .order_by()
-        .aggregate(n=_cadres())["n"]
-    )
+    """Cadres serving a rotation with a yearly review missing for a finished year (one query),
+    by the rule the daily job and the officials list use."""
+    missing = missing_review_rotations(today, serving=_serving_in(scope, today))
+    return missing.order_by().aggregate(n=_cadres())["n"]
 
 
 def _pending_consultations(user, scope: OrgUnit) -> dict:

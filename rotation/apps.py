@@ -13,6 +13,8 @@ class RotationConfig(AppConfig):
         from personnel.signals import demo_seeded
 
         from .demo import on_demo_seeded
+        from .official_pages import register
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="ensure_schedules")
         demo_seeded.connect(on_demo_seeded, dispatch_uid="rotation_demo")
+        register()

@@ -128,10 +128,7 @@ def _failure_alert(movement: Movement, reason: str) -> NewAlert:
 
 
 def ending_soon(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
-    horizon = today + dt.timedelta(days=params.ending_soon_days)
-    movements = Movement.objects.serving().filter(
-        expected_end_on__gte=today, expected_end_on__lte=horizon
-    )
+    movements = selectors.ending_soon_rotations(today, days=params.ending_soon_days)
     return [
         NewAlert(
             AlertKind.ENDING_SOON,
@@ -146,7 +143,7 @@ def ending_soon(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
 
 
 def overdue(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
-    movements = Movement.objects.serving().filter(expected_end_on__lt=today)
+    movements = selectors.overdue_rotations(today)
     return [
         NewAlert(
             AlertKind.OVERDUE,
@@ -164,11 +161,7 @@ def overdue(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
 
 def missing_reviews(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
     """A yearly review is due for each finished year the rotation was in effect on 31 December."""
-    movements = list(
-        Movement.objects.serving()
-        .filter(effective_on__lt=dt.date(today.year, 1, 1))
-        .select_related("official")
-    )
+    movements = list(selectors.missing_review_rotations(today).select_related("official"))
     done = set(
         RotationReview.objects.filter(
             movement__in=movements, period=ReviewPeriod.ANNUAL

@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear
 
 from accounts.scoping import scope_condition
 from personnel.models import OrgUnit, Posting
@@ -112,3 +113,66 @@ def continuous_tenures(
             name, title, unit = info[key]
             found.append(Tenure(key[0], name, key[1], title, unit, start))
     return sorted(found, key=lambda t: (t.since, t.official_name))
+
+
+# --- rotations that need attention (alerts, dashboard, officials list) ----------------------
+
+
+def _serving(serving: QuerySet[Movement] | None) -> QuerySet[Movement]:
+    return Movement.objects.serving() if serving is None else serving
+
+
+def ending_soon_rotations(
+    today: dt.date, *, days: int | None = None, serving: QuerySet[Movement] | None = None
+) -> QuerySet[Movement]:
+    """Rotations being served whose expected end falls within ``days`` (the rule's warning
+    horizon by default) from today."""
+    if days is None:
+        from .rules import parameters
+
+        days = parameters().ending_soon_days
+    return _serving(serving).filter(
+        expected_end_on__gte=today, expected_end_on__lte=today + dt.timedelta(days=days)
+    )
+
+
+def overdue_rotations(
+    today: dt.date, *, serving: QuerySet[Movement] | None = None
+) -> QuerySet[Movement]:
+    """Rotations being served past their expected end (no return or retention decision)."""
+    return _serving(serving).filter(expected_end_on__lt=today)
+
+
+def missing_review_rotations(
+    today: dt.date, *, serving: QuerySet[Movement] | None = None
+) -> QuerySet[Movement]:
+    """Rotations being served with a yearly review missing (DOMAIN.md rule 8).
+
+    A yearly review is due for each finished year the rotation was in effect on 31
+    December: from the effective year to last year. Annotates ``reviews_done`` and
+    ``reviews_due``; one query.
+    """
+    from .choices import ReviewPeriod
+    from .models import RotationReview
+
+    done = (
+        RotationReview.objects.filter(
+            movement=OuterRef("pk"),
+            period=ReviewPeriod.ANNUAL,
+            year__gte=ExtractYear(OuterRef("effective_on")),
+            year__lt=today.year,
+        )
+        .order_by()
+        .values("movement")
+        .annotate(n=Count("year", distinct=True))
+        .values("n")
+    )
+    return (
+        _serving(serving)
+        .filter(effective_on__lt=dt.date(today.year, 1, 1))
+        .annotate(
+            reviews_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
+            reviews_due=Value(today.year) - ExtractYear("effective_on"),
+        )
+        .filter(reviews_done__lt=F("reviews_due"))
+    )

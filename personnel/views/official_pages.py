@@ -11,10 +11,10 @@ from accounts.access import StaffRequiredMixin, get_scoped_or_404
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 
+from ..extensions import official_page_context
 from ..masking import can_see_personal_data, personal_fields_for
 from ..models import Official
 from ..services import age_on
-from .official_rotation import rotation_facts
 
 CV_EVALUATION_YEARS = 5
 
@@ -52,10 +52,11 @@ def personal_context(user, official: Official) -> dict:
     }
 
 
-def build_timeline(postings, movements) -> list[TimelineEntry]:
-    """Postings (primary and concurrent) and movements together, newest first."""
+def build_timeline(postings, others) -> list[TimelineEntry]:
+    """Postings (primary and concurrent) and the entries other apps add (movements),
+    together, newest first."""
     entries = [TimelineEntry("posting", p.start_date, p) for p in postings]
-    entries += [TimelineEntry("movement", m.effective_on, m) for m in movements]
+    entries += [TimelineEntry(kind, day, item) for kind, day, item in others]
     # On the same day the movement (the decision) comes before the posting it opened.
     return sorted(entries, key=lambda e: (e.date, e.kind == "movement", e.item.pk), reverse=True)
 
@@ -67,18 +68,17 @@ class OfficialDetailView(StaffRequiredMixin, TemplateView):
         user = self.request.user
         official = load_official(user, self.kwargs["pk"])
         postings = list(official.postings.select_related("org_unit", "position"))
-        facts = rotation_facts(official, user)
+        added = official_page_context(official, user)
         audit_record(user=user, action=AuditEvent.Action.VIEW_PROFILE, obj=official)
         today = timezone.localdate()
         return super().get_context_data(
             official=official,
             age=age_on(official.date_of_birth, today),
-            timeline=build_timeline(postings, facts["movements"]),
+            timeline=build_timeline(postings, added.pop("timeline")),
             trainings=list(official.trainings.all()),
             evaluations=list(official.evaluations.all()),
             planning=list(official.planning.select_related("position__org_unit")),
-            pending_findings=facts["pending_findings"],
-            alerts=facts["alerts"],
+            **added,
             **personal_context(user, official),
             **kwargs,
         )

@@ -19,6 +19,7 @@ from accounts.audit import audit_record
 from accounts.models import AuditEvent
 
 from .. import exports
+from ..extensions import OFFICIAL_PAGES, annotate_official_list, official_list_filterset
 from ..forms import locality_label
 from ..masking import can_see_personal_data
 from ..models import Locality, Official
@@ -26,7 +27,6 @@ from ..selectors import official_list
 from ..text import fold_vietnamese
 from .official_forms import OfficialCreateView, OfficialUpdateView
 from .official_pages import OfficialCvView, OfficialDetailView
-from .official_rotation import OfficialListFilter, annotate_rotated
 
 PAGE_SIZE = 25
 AUTOCOMPLETE_LIMIT = 20
@@ -42,15 +42,18 @@ ADVANCED_FILTERS = (
     "ethnicity",
     "in_planning",
     "status",
-    "rotated",
-    "rotation_state",
 )
 
 
-def filtered_officials(request) -> OfficialListFilter:
+def advanced_filters() -> list[str]:
+    """The list's advanced filters: its own, then those the apps above registered."""
+    return [*ADVANCED_FILTERS, *OFFICIAL_PAGES.list_filters]
+
+
+def filtered_officials(request):
     """The FilterSet of the list and the export, over the officials the user may see."""
-    queryset = annotate_rotated(official_list(user=request.user))
-    return OfficialListFilter(request.GET, queryset=queryset, request=request)
+    queryset = annotate_official_list(official_list(user=request.user))
+    return official_list_filterset()(request.GET, queryset=queryset, request=request)
 
 
 class OfficialListView(StaffRequiredMixin, TemplateView):
@@ -61,13 +64,13 @@ class OfficialListView(StaffRequiredMixin, TemplateView):
         paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         form = filterset.form
-        active = [name for name in ADVANCED_FILTERS if self.request.GET.get(name)]
+        active = [name for name in advanced_filters() if self.request.GET.get(name)]
         return super().get_context_data(
             filterset=filterset,
             form=form,
             page=page,
             officials=page.object_list,
-            advanced_fields=[form[name] for name in ADVANCED_FILTERS],
+            advanced_fields=[form[name] for name in advanced_filters()],
             filters_open=bool(active) or bool(form.errors),
             active_filter_count=len(active),
             is_filtered=bool(active) or bool(self.request.GET.get("q")),

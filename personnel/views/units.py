@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from accounts.access import CappedPaginator, StaffRequiredMixin, get_scoped_or_404
+from config.ids import is_id
 from personnel.terms import term_on
-from personnel.text import is_id
 
 from .. import occupancy
 from ..filters_units import UnitFilterSet, autocomplete_positions, autocomplete_units

@@ -1,5 +1,9 @@
 """Prepare a demo installation: demo data if the database is empty, and a demo admin.
 
+It lives in ``reports``, the app at the top of the dependency order (reports → rotation →
+personnel → accounts), because it creates something of each: users, records, a
+subscription.
+
 Only in demo mode (``DEMO=1``, which ``make run`` sets): the demo users' password is
 published in the README, so a deployment must never get them by accident.
 """

@@ -1,0 +1,50 @@
+"""Where the apps above personnel add to its pages, without personnel importing them.
+
+Dependencies point one way (reports → rotation → personnel → accounts), yet the
+officials list filters by rotation and an official's page shows movements and alerts.
+An app above registers here when it loads (its ``AppConfig.ready``): the FilterSet the
+officials list and export use, the annotations of the list, its extra filters, and what
+it adds to an official's page (timeline entries and context that its own partials,
+included by name in personnel's templates, render).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class OfficialPages:
+    #: the FilterSet of the officials list and export; a subclass of ``OfficialFilterSet``
+    list_filterset: type | None = None
+    #: queryset -> queryset: annotations the list's rows show (``is_rotated``)
+    list_annotations: list[Callable] = field(default_factory=list)
+    #: names of the registered FilterSet's own filters, shown with the advanced filters
+    list_filters: list[str] = field(default_factory=list)
+    #: (official, user) -> dict: context an official's page adds. The key ``timeline``
+    #: holds (kind, date, item) entries merged with the postings, newest first.
+    page_context: list[Callable] = field(default_factory=list)
+
+
+OFFICIAL_PAGES = OfficialPages()
+
+
+def official_list_filterset() -> type:
+    from .filters import OfficialFilterSet
+
+    return OFFICIAL_PAGES.list_filterset or OfficialFilterSet
+
+
+def annotate_official_list(queryset):
+    for annotate in OFFICIAL_PAGES.list_annotations:
+        queryset = annotate(queryset)
+    return queryset
+
+
+def official_page_context(official, user) -> dict:
+    """What the registered apps add to an official's page, merged (timelines concatenated)."""
+    merged: dict = {"timeline": []}
+    for provide in OFFICIAL_PAGES.page_context:
+        added = dict(provide(official, user))
+        merged["timeline"] += added.pop("timeline", [])
+        merged.update(added)
+    return merged
