@@ -16,10 +16,10 @@ from accounts.access import (
     StaffRequiredMixin,
     get_scoped_or_404,
 )
+from rotation.alerts import alert_resolve
 from rotation.choices import AlertKind
 from rotation.models import Alert
 
-from .alerts import alert_resolve
 from .filters import AlertFilterSet
 
 KIND_CSS = {

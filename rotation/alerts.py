@@ -1,4 +1,5 @@
-"""Writes on alerts from the staff pages: marking one resolved."""
+"""Writes on alerts by people (pages, admin): marking one resolved. The daily job raises and
+clears them (rotation.jobs)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_role
 from accounts.choices import Role
-from rotation.models import Alert
+
+from .models import Alert
 
 
 @transaction.atomic
