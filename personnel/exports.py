@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -19,6 +18,7 @@ from openpyxl.styles import Font
 
 from .choices import Gender, ManagementTier, OfficialStatus
 from .masking import personal_values
+from .text import format_day, format_moment
 
 MAX_EXPORT_ROWS = 50_000
 
@@ -112,7 +112,7 @@ def header_lines(header: ExportHeader) -> list[tuple[str, str]]:
     filters = "; ".join(f"{label}: {value}" for label, value in header.filters)
     return [
         (_("Người xuất"), header.user),
-        (_("Thời điểm xuất"), date_format(at, "H:i d/m/Y")),
+        (_("Thời điểm xuất"), format_moment(at)),
         (_("Bộ lọc"), filters or _("Không lọc (toàn bộ cán bộ trong phạm vi)")),
     ]
 
@@ -129,7 +129,7 @@ def spreadsheet_safe(value):
 
 def _text(value) -> str | int:
     if isinstance(value, dt.date):
-        return date_format(value, "d/m/Y")
+        return format_day(value)
     return spreadsheet_safe(value)
 
 

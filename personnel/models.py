@@ -26,7 +26,7 @@ from .choices import (
     TrainingMode,
 )
 from .retirement import retirement_date
-from .text import fold_vietnamese
+from .text import fold_vietnamese, format_day
 from .tree import TreeNode
 
 
@@ -500,8 +500,8 @@ class Posting(models.Model):
         ]
 
     def __str__(self):
-        end = self.end_date.strftime("%d/%m/%Y") if self.end_date else _("nay")
-        return f"{self.title} ({self.start_date:%d/%m/%Y} – {end})"
+        end = format_day(self.end_date) if self.end_date else _("nay")
+        return f"{self.title} ({format_day(self.start_date)} – {end})"
 
 
 class OfficialScopedQuerySet(ScopedQuerySet):

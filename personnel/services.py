@@ -11,7 +11,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import require_role
@@ -21,6 +20,7 @@ from .choices import OfficialStatus
 from .dates import require_sane
 from .models import Official, OrgUnit, Position, Posting, personal_id_mismatch
 from .selectors import current_primary_posting, overlapping_primary_postings
+from .text import format_day
 
 
 def _lock_official(official_id: int) -> Official:
@@ -250,7 +250,7 @@ def official_validate(official: Official, *, today: dt.date | None = None) -> No
         elif born is not None and born <= today and day < _adult_on(born):
             errors[field] = _("Ngày này phải từ khi cán bộ đủ %(min)d tuổi (%(date)s) trở đi.") % {
                 "min": MIN_AGE,
-                "date": date_format(_adult_on(born), "d/m/Y"),
+                "date": format_day(_adult_on(born)),
             }
     if confirmed is not None and "party_confirmed_on" not in errors:
         if joined is None:

@@ -20,5 +20,19 @@ def fold_vietnamese(text: str) -> str:
 
 
 def format_day(day) -> str:
-    """A date as Vietnamese records write it, dd/mm/yyyy ('' for none), in any UI language."""
+    """A date as Vietnamese records write it, dd/mm/yyyy ('' for none), in any UI language.
+
+    The one formatter of dates in Python code (templates use the ``date`` filter, whose
+    format is the same in both languages: config/formats)."""
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+def format_moment(moment) -> str:
+    """A moment as "HH:MM dd/mm/yyyy" in the site's time zone ('' for none)."""
+    from django.utils import timezone
+
+    if not moment:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{moment:%H:%M} {format_day(moment)}"

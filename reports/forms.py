@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from config.forms import BootstrapFormMixin
 from personnel.dates import SaneDateField
 from personnel.models import OrgUnit
-from personnel.text import format_day as _d
+from personnel.text import format_day
 
 from . import periods
 from .registry import ReportDefinition
@@ -175,7 +175,7 @@ class ReportRunForm(BootstrapFormMixin, forms.Form):
         if code == Preset.CUSTOM:
             return str(label)
         start, end = preset_period(code, self.today)
-        return f"{label} ({_d(start)} – {_d(end)})"
+        return f"{label} ({format_day(start)} – {format_day(end)})"
 
     def param_bound_fields(self):
         return [self[PARAM_PREFIX + p.name] for p in self.definition.params]
@@ -203,8 +203,8 @@ def rerun_query(run) -> dict:
     query = {
         "scope": run.scope_id,
         "period": Preset.CUSTOM,
-        "date_from": _d(run.date_from),
-        "date_to": _d(run.date_to),
+        "date_from": format_day(run.date_from),
+        "date_to": format_day(run.date_to),
     }
     for name, value in (run.params or {}).items():
         query[PARAM_PREFIX + name] = value

@@ -13,6 +13,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from accounts.scoping import ScopedQuerySet
 from personnel.models import OrgUnit
+from personnel.text import format_day, format_moment
 
 from .choices import IN_FLIGHT, AttemptKind, DeliveryStatus, RunStatus
 from .periods import PeriodRule
@@ -90,7 +91,9 @@ class ReportRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} – {self.scope} ({self.date_from:%d/%m/%Y}–{self.date_to:%d/%m/%Y})"
+        return (
+            f"{self.title} – {self.scope} ({format_day(self.date_from)}–{format_day(self.date_to)})"
+        )
 
     def get_absolute_url(self):
         return reverse("admin:reports_reportrun_change", args=[self.pk])
@@ -223,7 +226,7 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.subscription} ({self.date_from:%d/%m/%Y}–{self.date_to:%d/%m/%Y})"
+        return f"{self.subscription} ({format_day(self.date_from)}–{format_day(self.date_to)})"
 
 
 class DeliveryAttempt(models.Model):
@@ -261,4 +264,4 @@ class DeliveryAttempt(models.Model):
         ordering = ["requested_at", "id"]
 
     def __str__(self):
-        return f"{self.delivery} – {self.get_kind_display()} {self.requested_at:%H:%M %d/%m/%Y}"
+        return f"{self.delivery} – {self.get_kind_display()} {format_moment(self.requested_at)}"

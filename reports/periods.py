@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from personnel.terms import Term, term_on, terms
-from personnel.text import format_day as _d
+from personnel.text import format_day
 
 __all__ = ["PeriodRule", "Term", "phrase", "resolve", "term_on", "terms"]
 
@@ -51,7 +51,7 @@ def phrase(date_from: dt.date, date_to: dt.date, today: dt.date | None = None) -
             return _("Từ đầu nhiệm kỳ đến nay")
         if (date_to.month, date_to.day) == (12, 31):
             return _("Từ đầu nhiệm kỳ đến hết năm %(y)d") % {"y": date_to.year}
-        return _("Từ đầu nhiệm kỳ đến ngày %(d)s") % {"d": _d(date_to)}
+        return _("Từ đầu nhiệm kỳ đến ngày %(d)s") % {"d": format_day(date_to)}
     if date_from == dt.date(date_from.year, 1, 1) and date_to == dt.date(date_from.year, 12, 31):
         return _("Năm %(y)d") % {"y": date_from.year}
     end_of_quarter = date_from + relativedelta(months=3) - dt.timedelta(days=1)
@@ -63,4 +63,7 @@ def phrase(date_from: dt.date, date_to: dt.date, today: dt.date | None = None) -
     end_of_month = date_from + relativedelta(months=1) - dt.timedelta(days=1)
     if date_from.day == 1 and date_to == end_of_month:
         return _("Tháng %(m)d năm %(y)d") % {"m": date_from.month, "y": date_from.year}
-    return _("Từ ngày %(a)s đến ngày %(b)s") % {"a": _d(date_from), "b": _d(date_to)}
+    return _("Từ ngày %(a)s đến ngày %(b)s") % {
+        "a": format_day(date_from),
+        "b": format_day(date_to),
+    }

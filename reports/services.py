@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from personnel.models import OrgUnit
+from personnel.text import format_moment
 
 from . import periods, registry
 from .choices import IN_FLIGHT, RunStatus
@@ -231,7 +232,7 @@ def compute_result(run: ReportRun, today: dt.date | None = None) -> dict:
         "date_to": run.date_to.isoformat(),
         "period": periods.phrase(run.date_from, run.date_to, today),
         "params": run.params,
-        "generated_at": timezone.localtime().strftime("%H:%M %d/%m/%Y"),
+        "generated_at": format_moment(timezone.now()),
         **result,
     }
 

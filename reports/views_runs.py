@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
@@ -16,6 +15,7 @@ from django.views.generic import FormView, TemplateView
 from accounts.access import StaffRequiredMixin, get_scoped_or_404
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
+from personnel.text import format_day
 
 from . import drill, exports, registry, selectors, services
 from .choices import IN_FLIGHT, RunStatus
@@ -211,7 +211,7 @@ class ReportRunDetailView(StaffRequiredMixin, TemplateView):
             tables=(tables := linked_tables(run, result)),
             has_people=any(url for t in tables for row in t["cells"] for _v, url in row),
             # "Từ ngày 01/01/2026 đến ngày …" already says the dates; "Năm 2025" does not.
-            period_has_dates=bool(result) and date_format(run.date_from) in result["period"],
+            period_has_dates=bool(result) and format_day(run.date_from) in result["period"],
             params=param_display(run),
             rerun_url=f"{reverse('report_run', args=[run.report])}?{urlencode(rerun_query(run))}",
             **kwargs,

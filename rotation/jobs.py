@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from personnel.choices import PositionKind
-from personnel.text import format_day as _d
+from personnel.text import format_day
 
 from . import rules, selectors, services
 from .choices import AlertKind, DecisionStatus, ReviewPeriod
@@ -135,7 +135,7 @@ def ending_soon(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
             f"ending_soon:{m.pk}:{m.expected_end_on:%Y%m%d}",
             m.official_id,
             _("Cán bộ %(name)s hết thời hạn luân chuyển ngày %(on)s.")
-            % {"name": m.official.full_name, "on": _d(m.expected_end_on)},
+            % {"name": m.official.full_name, "on": format_day(m.expected_end_on)},
             m.pk,
         )
         for m in movements.select_related("official")
@@ -152,7 +152,7 @@ def overdue(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
             _(
                 "Cán bộ %(name)s đã hết thời hạn luân chuyển từ %(on)s nhưng chưa có quyết định trở về, bố trí mới hoặc giữ lại."
             )
-            % {"name": m.official.full_name, "on": _d(m.expected_end_on)},
+            % {"name": m.official.full_name, "on": format_day(m.expected_end_on)},
             m.pk,
         )
         for m in movements.select_related("official")
@@ -201,7 +201,7 @@ def two_term_limit(today: dt.date, params: rules.RuleParameters) -> list[NewAler
             % {
                 "name": t.official_name,
                 "title": t.title,
-                "since": _d(t.since),
+                "since": format_day(t.since),
                 "years": params.two_term_years,
             },
         )

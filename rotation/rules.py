@@ -21,7 +21,7 @@ from personnel.choices import PlanningStatus, PositionKind
 from personnel.models import Official, OrgUnit, PlanningEntry, Posting
 from personnel.retirement import retirement_date, working_months_left
 from personnel.selectors import continuous_tenure_start
-from personnel.text import format_day as _d
+from personnel.text import format_day
 
 from .choices import MovementKind, Severity
 
@@ -126,9 +126,9 @@ def check_working_life_left(movement, params: RuleParameters) -> list[Finding]:
                 "quy định cần còn ít nhất %(years)d năm."
             )
             % {
-                "on": _d(movement.effective_on),
+                "on": format_day(movement.effective_on),
                 "left": _years_months(left),
-                "retire": _d(retirement_date(official.date_of_birth, official.gender)),
+                "retire": format_day(retirement_date(official.date_of_birth, official.gender)),
                 "years": years,
             },
         )
@@ -225,7 +225,11 @@ def check_position_vacant(movement, params: RuleParameters) -> list[Finding]:
     holder = holders.first()
     if holder is None:
         return []
-    params = {"on": _d(on), "title": movement.to_position.title, "since": _d(holder.start_date)}
+    params = {
+        "on": format_day(on),
+        "title": movement.to_position.title,
+        "since": format_day(holder.start_date),
+    }
     return [
         Finding(
             "position_held",
@@ -253,7 +257,7 @@ def check_two_term_limit(movement, params: RuleParameters) -> list[Finding]:
             _(
                 "Cán bộ đã giữ chức vụ “%(title)s” liên tục từ %(since)s, đủ %(years)d năm (hai nhiệm kỳ); cần xem xét luân chuyển."
             )
-            % {"title": position.title, "since": _d(start), "years": params.two_term_years},
+            % {"title": position.title, "since": format_day(start), "years": params.two_term_years},
         )
     ]
 

@@ -546,8 +546,7 @@ def _movement_apply(*, movement_id: int, today: dt.date | None, by) -> tuple[Mov
         raise ValidationError(_("Chỉ thi hành lượt điều chuyển của quyết định đã ban hành."))
     if movement.effective_on > today:
         raise ValidationError(
-            _("Chưa đến ngày có hiệu lực (%(on)s).")
-            % {"on": movement.effective_on.strftime("%d/%m/%Y")}
+            _("Chưa đến ngày có hiệu lực (%(on)s).") % {"on": format_day(movement.effective_on)}
         )
     Official.objects.select_for_update().get(pk=movement.official_id)
     day_before = movement.effective_on - dt.timedelta(days=1)
@@ -727,8 +726,7 @@ def movement_end(
         raise ValidationError(_("Lượt điều chuyển chưa được thi hành."))
     if movement.ended_on is not None:
         raise ValidationError(
-            _("Lượt điều chuyển đã kết thúc ngày %(on)s.")
-            % {"on": movement.ended_on.strftime("%d/%m/%Y")}
+            _("Lượt điều chuyển đã kết thúc ngày %(on)s.") % {"on": format_day(movement.ended_on)}
         )
     if outcome not in MovementOutcome.values:
         raise ValidationError({"outcome": _("Chưa chọn kết quả sau luân chuyển.")})

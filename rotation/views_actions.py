@@ -13,13 +13,13 @@ from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.access import ApproverRequiredMixin, OfficerRequiredMixin, get_scoped_or_404
 from accounts.choices import Role
 from personnel.models import OrgUnit
+from personnel.text import format_day
 
 from . import services
 from .choices import ConsultationRole, DecisionStatus
@@ -119,7 +119,7 @@ class ApproveView(ApproverRequiredMixin, View):
             return self.render(form, missing)
         facts = {
             "number": decision.number,
-            "date": date_format(decision.signed_on),
+            "date": format_day(decision.signed_on),
             "n": len(missing),
         }
         if decision.is_fait_accompli:
@@ -293,7 +293,7 @@ class ConsultationAnswerView(OfficerRequiredMixin, View):
             "unit": consultation.org_unit,
             "role": consultation.get_role_display().lower(),
             "opinion": answered.get_opinion_display(),
-            "date": date_format(answered.answered_on),
+            "date": format_day(answered.answered_on),
         }
         text += " " + (
             _("Còn %(n)d nơi chưa trả lời.") % {"n": remaining}

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
 from accounts.access import OfficerRequiredMixin
+from personnel.text import format_day
 
 from . import disclosure, rules, services
 from .choices import DecisionStatus
@@ -79,7 +79,7 @@ def _describe(movement: Movement) -> dict:
         "kind": movement.get_kind_display().lower(),
         "name": movement.official.full_name,
         "position": str(movement.to_position),
-        "on": date_format(movement.effective_on),
+        "on": format_day(movement.effective_on),
         "direction": movement.get_direction_display(),
     }
 

@@ -14,6 +14,7 @@ import random
 from collections import defaultdict
 
 from personnel.choices import Level, ManagementTier, OfficialStatus
+from personnel.text import format_day
 
 from .affinity import geo_ok, geo_weight, sector_affinity, staff_move_weight, staff_title
 from .geography import PROVINCE_CODE, LocalitySpec, PositionSpec, UnitSpec
@@ -273,7 +274,7 @@ class CareerSimulation:
         start = random_day(self.rng, month_start, month_end)
         roll = self.rng.random()
         if position.grade >= 9 and roll < 0.35 and self.rng.random() < 0.7:
-            note = f"Chuyển công tác ra ngoài tỉnh từ ngày {start:%d/%m/%Y}."
+            note = f"Chuyển công tác ra ngoài tỉnh từ ngày {format_day(start)}."
             self.end_career(idx, start - dt.timedelta(days=1), OfficialStatus.LEFT, note)
             return
         if roll < SWAP_RATE and self.try_swap(idx, start):

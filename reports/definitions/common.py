@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy
 
 from personnel.months import whole_months  # noqa: F401 - re-exported for the definitions
-from personnel.text import format_day as d  # noqa: F401 - re-exported for the definitions
+from personnel.text import format_day  # noqa: F401 - re-exported for the definitions
 
 
 def pct(part: int, whole: int) -> float:

@@ -14,7 +14,7 @@ from rotation.selectors import MOVEMENT_UNITS, approved_decisions, scope_q
 
 from .. import periods
 from ..registry import Context, People, ReportDefinition, Result, Table, register
-from .common import d
+from .common import format_day
 from .people import movement_people
 
 
@@ -99,7 +99,7 @@ def compute(ctx: Context) -> Result:
         accompli_table.add(
             [
                 x.number,
-                d(x.signed_on),
+                format_day(x.signed_on),
                 x.issued_by.name,
                 n,
                 "; ".join(f"{_role_label(m)}: {m['org_unit']}" for m in missing),
@@ -112,7 +112,7 @@ def compute(ctx: Context) -> Result:
             missing_table.add(
                 [
                     x.number,
-                    d(x.signed_on),
+                    format_day(x.signed_on),
                     str(Side(side).label) if side else "",
                     _role_label(m),
                     m["org_unit"],
@@ -132,7 +132,7 @@ def compute(ctx: Context) -> Result:
     for x in complete:
         n = cadres.get(x.pk, 0)
         complete_table.add(
-            [x.number, d(x.signed_on), x.issued_by.name, n, x.n_answered],
+            [x.number, format_day(x.signed_on), x.issued_by.name, n, x.n_answered],
             drill={"decision": x.pk} if n else None,
         )
     sentence = _(

@@ -12,7 +12,7 @@ from rotation.rules import is_local
 from rotation.selectors import scope_q
 
 from ..registry import Context, People, ReportDefinition, Result, Table, register
-from .common import d, ratio
+from .common import format_day, ratio
 from .people import official_people
 
 
@@ -114,7 +114,7 @@ def compute(ctx: Context) -> Result:
     sentence = _(
         "Đến ngày %(on)s, %(ratio)s chức danh phải bố trí cán bộ không phải người địa phương đang do cán bộ "
         "không phải người địa phương đảm nhiệm"
-    ) % {"on": d(on), "ratio": ratio(total_non_local, total_filled)}
+    ) % {"on": format_day(on), "ratio": ratio(total_non_local, total_filled)}
     sentence += (_("; trong đó: ") + "; ".join(parts)) if parts else ""
     sentence += (_("; còn %(n)d chức danh trống.") % {"n": vacant}) if vacant else "."
     columns = [

@@ -15,7 +15,7 @@ from rotation.directions import direction_label
 from rotation.models import Movement
 
 from ..registry import People
-from .common import d
+from .common import format_day
 
 
 def _label(choices, value) -> str:
@@ -47,14 +47,14 @@ def _movement_row(m: Movement) -> list:
         from_post = ""
     return [
         m.official.full_name,
-        d(m.official.date_of_birth),
+        format_day(m.official.date_of_birth),
         from_post,
         m.from_unit.name if m.from_unit_id else _("Ngoài hệ thống"),
         m.to_position.title,
         m.to_position.org_unit.name,
         m.decision.number,
-        d(m.decision.signed_on),
-        d(m.effective_on),
+        format_day(m.decision.signed_on),
+        format_day(m.effective_on),
         str(direction_label(m.direction)) if m.direction else "",
         _label(MovementKind.choices, m.kind),
     ]
@@ -108,7 +108,7 @@ def official_people(officials: QuerySet[Official], *, planned: QuerySet | None =
     def row(o: Official) -> list:
         cells = [
             o.full_name,
-            d(o.date_of_birth),
+            format_day(o.date_of_birth),
             o.current_posting.title if o.current_posting_id else "",
             o.current_unit.name if o.current_unit_id else "",
             _label(ManagementTier.choices, o.management_tier),

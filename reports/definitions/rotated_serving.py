@@ -11,7 +11,7 @@ from rotation.models import RotationReview
 from rotation.selectors import serving_on
 
 from ..registry import Context, ReportDefinition, Result, Table, register
-from .common import d, whole_months
+from .common import format_day, whole_months
 
 
 def compute(ctx: Context) -> Result:
@@ -43,8 +43,8 @@ def compute(ctx: Context) -> Result:
                 m.official.full_name,
                 origin,
                 f"{m.to_position.title}, {m.to_position.org_unit.name}",
-                d(m.effective_on),
-                d(end),
+                format_day(m.effective_on),
+                format_day(end),
                 max(whole_months(on, end), 0) if end else "",
                 _("Quá hạn") if is_overdue else "",
                 ", ".join(str(y) for y in missing),
@@ -54,7 +54,7 @@ def compute(ctx: Context) -> Result:
     sentence = _(
         "Đến ngày %(on)s có %(n)d cán bộ đang luân chuyển, trong đó %(overdue)d đồng chí đã quá thời hạn "
         "chưa có quyết định, %(missing)d đồng chí còn thiếu đánh giá hằng năm."
-    ) % {"on": d(on), "n": len(movements), "overdue": overdue, "missing": missing_any}
+    ) % {"on": format_day(on), "n": len(movements), "overdue": overdue, "missing": missing_any}
     by_direction = Counter(m.direction for m in movements)
     order = [code for code in DIRECTION_ORDER if code in by_direction]
     table = Table(

@@ -14,7 +14,7 @@ from rotation.rules import parameters
 from rotation.selectors import MOVEMENT_UNITS, continuous_tenures, scope_q
 
 from ..registry import Context, Param, ReportDefinition, Result, Table, register
-from .common import d
+from .common import format_day
 
 # The youngest age at which anyone retires (women before the 2021 reform): a cheap prefilter.
 YOUNGEST_RETIREMENT_YEARS = 55
@@ -78,14 +78,14 @@ def compute(ctx: Context) -> Result:
             "two_term",
             _("Giữ chức vụ cấp trưởng từ %(n)d năm trở lên") % {"n": limit_years},
             tenure_cols,
-            [[t.official_name, t.title, t.unit_name, d(t.since)] for t in two_term],
+            [[t.official_name, t.title, t.unit_name, format_day(t.since)] for t in two_term],
         ),
         Table(
             "long_tenure",
             _("Giữ một chức vụ lãnh đạo từ %(n)d năm trở lên")
             % {"n": ctx.params["long_tenure_years"]},
             tenure_cols,
-            [[t.official_name, t.title, t.unit_name, d(t.since)] for t in long_tenure],
+            [[t.official_name, t.title, t.unit_name, format_day(t.since)] for t in long_tenure],
         ),
         Table(
             "retiring",
@@ -101,9 +101,9 @@ def compute(ctx: Context) -> Result:
                 [
                     o.full_name,
                     Gender(o.gender).label,
-                    d(o.date_of_birth),
+                    format_day(o.date_of_birth),
                     o.current_posting.title if o.current_posting_id else "",
-                    d(day),
+                    format_day(day),
                 ]
                 for day, o in retiring
             ],
@@ -123,8 +123,8 @@ def compute(ctx: Context) -> Result:
                     m.official.full_name,
                     m.to_position.title,
                     m.to_position.org_unit.name,
-                    d(m.effective_on),
-                    d(m.expected_end_on),
+                    format_day(m.effective_on),
+                    format_day(m.expected_end_on),
                 ]
                 for m in ending
             ],
@@ -136,7 +136,7 @@ def compute(ctx: Context) -> Result:
         "chức vụ lãnh đạo từ %(l)d năm trở lên; %(c)d đồng chí đến tuổi nghỉ hưu và %(e)d đồng chí hết thời hạn bổ "
         "nhiệm trong %(m)d tháng tới."
     ) % {
-        "on": d(on),
+        "on": format_day(on),
         "a": counts[0],
         "y": limit_years,
         "b": counts[1],
