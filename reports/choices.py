@@ -12,11 +12,6 @@ class RunStatus(models.TextChoices):
 IN_FLIGHT = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
-class ExportFormat(models.TextChoices):
-    XLSX = "xlsx", "Excel (XLSX)"
-    CSV = "csv", "CSV"
-
-
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Chờ gửi")
     SENDING = "sending", _("Đang gửi")

@@ -36,7 +36,3 @@ def sort_link(context, field: str, label: str):
         '<a href="{}" class="sort-link" aria-sort="{}">{}{}</a>', url, state, label, arrow
     )
 
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
