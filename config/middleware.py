@@ -30,11 +30,72 @@ class RefuseControlCharactersMiddleware:
         return self.get_response(request)
 
 
+#: a whole number longer than any id or code (a bigint has 19 digits)
+HUGE_NUMBER = re.compile(r"[+-]?\d{19,}")
+
+
+class RefuseHugeNumbersMiddleware:
+    """A 400 page for a query string carrying a number longer than any id (19+ digits).
+
+    Lists, filters and admin lists take ids, years and codes from the query string; a
+    number past a bigint overflows the database driver (SQLite) or the query (a filter
+    Django builds from a parameter it does not know). Refused here, once, for every page
+    and admin list, including the packages'.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            HUGE_NUMBER.fullmatch(v.strip())
+            for _name, values in request.GET.lists()
+            for v in values
+        ):
+            raise BadRequest("A number too large in the query string.")
+        return self.get_response(request)
+
+
 def _has_control(params) -> bool:
     return any(
         CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(v) for v in values)
         for name, values in params.lists()
     )
+
+
+#: the words of a search box that are searched; a name, a unit or a number needs far fewer
+MAX_SEARCH_WORDS = 12
+SEARCH_PARAMETER = "q"
+
+
+class BoundedSearchMiddleware:
+    """Searches (``?q=``: staff lists, autocompletes, every admin list) read at most
+    ``MAX_SEARCH_WORDS`` words.
+
+    Each word of a search is one more condition of the query: thousands of words make a
+    query no database should plan (SQLite refuses an expression tree that deep). The
+    extra words are dropped here, once, for every page and every admin list (the
+    packages' included); an admin page says so.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        words = request.GET.get(SEARCH_PARAMETER, "").split()
+        if len(words) > MAX_SEARCH_WORDS:
+            params = request.GET.copy()
+            params[SEARCH_PARAMETER] = " ".join(words[:MAX_SEARCH_WORDS])
+            request.GET = params
+            if request.path.startswith("/admin/") and hasattr(request, "_messages"):
+                from django.contrib import messages
+                from django.utils.translation import gettext as _
+
+                messages.warning(
+                    request,
+                    _("Chỉ tìm theo %(n)d từ đầu tiên của ô tìm kiếm.") % {"n": MAX_SEARCH_WORDS},
+                )
+        return self.get_response(request)
 
 
 class NoStoreForUsersMiddleware:

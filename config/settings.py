@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before any view reads input; its 400 page gets the language and headers set above.
     "config.middleware.RefuseControlCharactersMiddleware",
+    "config.middleware.RefuseHugeNumbersMiddleware",
+    "config.middleware.BoundedSearchMiddleware",
     "config.middleware.NoStoreForUsersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during login into a page.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import BootstrapFormMixin
+from config.ids import is_id
 from personnel.dates import SaneDateField
 from personnel.models import Official, OrgUnit, Position
 
@@ -48,7 +49,8 @@ class AutocompleteSelect(forms.Select):
         if not self.url:
             return super().optgroups(name, value, attrs)
         field = self.choices.field
-        selected = [v for v in value if str(v) not in ("", "None")]
+        # Only ids reach the query: a huge or non-numeric value typed into the URL is dropped.
+        selected = [v for v in value if is_id(v)]
         empty_label = getattr(field, "empty_label", None) or ""
         options = [self.create_option(name, "", empty_label, not selected, 0)]
         if selected:
