@@ -44,12 +44,9 @@ def browser():
 CSP_VIOLATION = ("Content Security Policy", "Content-Security-Policy", "Refused to")
 
 
-@pytest.fixture
-def page(browser):
+def _open_page(browser, viewport):
     """A fresh page; the test fails if the browser reports any Content-Security-Policy violation."""
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 900}, locale="vi-VN", accept_downloads=True
-    )
+    context = browser.new_context(viewport=viewport, locale="vi-VN", accept_downloads=True)
     context.set_default_timeout(15_000)
     opened = context.new_page()
     violations = []
@@ -62,6 +59,20 @@ def page(browser):
     yield opened
     context.close()
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def page(browser):
+    yield from _open_page(browser, {"width": 1366, "height": 900})
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_page(browser):
+    """The same at a phone's width (390 × 844 CSS pixels)."""
+    yield from _open_page(browser, PHONE)
 
 
 @pytest.fixture
