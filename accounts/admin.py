@@ -1,10 +1,23 @@
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.contrib.auth.models import Group
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat import admin as beat_admin
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from config import admin_display
 
 from .admin_mixins import NotFoundAdminMixin
 from .choices import ROLE_RANK, Role
 from .models import AuditEvent, User
+
+# The packages' objects (crontabs, one-off schedules, login lockouts) and admin's yes/no
+# icons named in words wherever admin shows them.
+admin_display.use_words_in_packages()
 
 PRIVILEGED_FIELDS = frozenset({"is_superuser", "groups", "user_permissions"})
 SELF_LOCKED_FIELDS = ("role", "scope", "is_staff", "is_active", "is_superuser")
@@ -42,11 +55,38 @@ class ScopedUserFormMixin:
         return data
 
 
+class PermissionsInWordsMixin:
+    """Permissions listed as "Hồ sơ cán bộ | Cán bộ | Thêm cán bộ": their stored names are
+    English ("Can add …") whatever the language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        is_permissions = db_field.name in ("permissions", "user_permissions")
+        if is_permissions:
+            queryset = kwargs.get("queryset", db_field.remote_field.model.objects)
+            kwargs["queryset"] = queryset.select_related("content_type")
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and is_permissions:
+            field.label_from_instance = admin_display.permission_text
+        return field
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form; its warning that the password will be lost is English text glued to
+    the translated help at import time, so both are put together here at display time."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("Nếu tắt, mật khẩu hiện tại của người dùng sẽ bị mất."),
+    )
+
+
 @admin.register(User)
-class UserAdmin(NotFoundAdminMixin, DjangoUserAdmin):
+class UserAdmin(PermissionsInWordsMixin, NotFoundAdminMixin, DjangoUserAdmin):
     """Superusers manage everyone; a scoped administrator manages the users of their
     subtree only and can never raise their own role, scope or flags."""
 
+    change_password_form = PasswordChangeForm
     list_display = ("username", "get_full_name", "email", "scope", "role", "is_staff", "is_active")
     list_filter = ("role", "is_staff", "is_superuser", "is_active")
     list_select_related = ("scope",)
@@ -104,9 +144,10 @@ class UserAdmin(NotFoundAdminMixin, DjangoUserAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "scope" and not request.user.is_superuser:
-            from personnel.models import OrgUnit
-
-            kwargs["queryset"] = OrgUnit.objects.for_user(request.user)
+            # The scope's model (an org unit) by the field, not by import: accounts is below
+            # personnel in the dependency order.
+            units = db_field.remote_field.model.objects
+            kwargs["queryset"] = units.for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -126,16 +167,56 @@ class UserAdmin(NotFoundAdminMixin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
 
 
+class RecordTypeFilter(admin.SimpleListFilter):
+    """The audit rows' record types by name ("Cán bộ"), not by model label."""
+
+    title = _("loại hồ sơ")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        labels = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("object_type", flat=True)
+            .distinct()
+        )
+        named = [(label, admin_display.model_text(label)) for label in labels if label]
+        return sorted(named, key=lambda pair: str(pair[1]))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(object_type=self.value())
+        return queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(NotFoundAdminMixin, admin.ModelAdmin):
     """Read audit rows: administrators filter by user, action, record type and time."""
 
-    list_display = ("at", "user", "action", "object_type", "object_id", "request_id", "detail")
-    list_filter = ("action", "object_type", "at")
+    list_display = (
+        "at",
+        "user",
+        "action",
+        "record_type",
+        "object_id",
+        "request_id",
+        "detail_text",
+    )
+    list_filter = ("action", RecordTypeFilter, "at")
     search_fields = ("user__username", "object_id", "request_id")
     list_select_related = ("user",)
     date_hierarchy = "at"
     show_full_result_count = False
+    fields = ("at", "user", "action", "record_type", "object_id", "detail_text", "request_id")
+    readonly_fields = ("record_type", "detail_text")
+
+    @admin.display(description=_("loại hồ sơ"), ordering="object_type")
+    def record_type(self, obj):
+        return admin_display.model_text(obj.object_type)
+
+    @admin.display(description=_("chi tiết"))
+    def detail_text(self, obj):
+        return admin_display.audit_detail_text(obj.detail)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -154,3 +235,98 @@ class AuditEventAdmin(NotFoundAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionsInWordsMixin, DjangoGroupAdmin):
+    pass
+
+
+# --- django-celery-beat: schedules in words ------------------------------------------------
+
+admin.site.unregister(PeriodicTask)
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+    """The package's admin, with the schedule said in words in the list and the form."""
+
+    list_display = ("name", "enabled", "schedule_text", "start_time", "last_run_at", "one_off")
+
+    @admin.display(description=_("lịch chạy"))
+    def schedule_text(self, obj):
+        return admin_display.task_schedule_text(obj)
+
+    @admin.display(description=_("lịch chạy bằng lời"))
+    def crontab_translation(self, obj):
+        return admin_display.crontab_text(obj.crontab)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The package's own view puts each crontab's English description here.
+        readable = {c.pk: admin_display.crontab_text(c) for c in CrontabSchedule.objects.all()}
+        extra_context = {**(extra_context or {}), "readable_crontabs": readable}
+        return admin.ModelAdmin.changeform_view(
+            self, request, object_id, form_url, extra_context=extra_context
+        )
+
+
+@admin.register(CrontabSchedule)
+class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin):
+    list_display = ("__str__", "expression")
+    fields = (
+        "in_words",
+        "minute",
+        "hour",
+        "day_of_month",
+        "month_of_year",
+        "day_of_week",
+        "timezone",
+    )
+    readonly_fields = ("in_words",)
+
+    @admin.display(description=_("lịch chạy bằng lời"))
+    def in_words(self, obj):
+        return admin_display.crontab_text(obj) if obj.pk else "—"
+
+    @admin.display(description=_("biểu thức crontab"))
+    def expression(self, obj):
+        fields = (obj.minute, obj.hour, obj.day_of_month, obj.month_of_year, obj.day_of_week)
+        return f"{' '.join(fields)} ({obj.timezone})"
+
+
+# --- django-axes: login lockouts ----------------------------------------------------------
+
+if apps.is_installed("axes"):
+    from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+    from axes.models import AccessAttempt
+
+    if admin.site.is_registered(AccessAttempt):
+        admin.site.unregister(AccessAttempt)
+
+        @admin.register(AccessAttempt)
+        class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+            """The package's admin; its computed columns get a title ("Status" otherwise)
+            and its clean-up action a message in the user's language (the package builds
+            it with an f-string, which no catalogue can translate)."""
+
+            @admin.action(description=_("Dọn các lượt đăng nhập sai đã hết hạn"))
+            def cleanup_expired_attempts(self, request, queryset):
+                # The handler reads the time of a login attempt, which only a login request
+                # carries (the package's own action fails on it); None means "now".
+                request.axes_attempt_time = None
+                count = self.handler.clean_expired_user_attempts(request=request)
+                self.message_user(
+                    request, _("Đã dọn %(n)d lượt đăng nhập sai đã hết hạn.") % {"n": count}
+                )
+
+            @admin.display(description=_("trạng thái"))
+            def status(self, obj):
+                return super().status(obj)
+
+            @admin.display(description=_("hết hạn lúc"))
+            def expiration(self, obj):
+                return super().expiration(obj)

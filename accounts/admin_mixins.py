@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_display import WordsHistoryContextHelper
 from config.ids import is_id
 
 from .audit import audit_record
@@ -78,7 +79,15 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     - Reading history needs view permission on that object; reverting needs change
       permission on it, and is saved through ``save_model`` like any change.
     - Each page shown leaves an audit row.
+    - The changes are listed in words (``WordsHistoryContextHelper``), an empty value as
+      "—", and a version's breadcrumbs name the application as other admin pages do.
     """
+
+    object_history_list_template = "admin/simple_history/object_history_list.html"
+    object_history_form_template = "admin/simple_history/object_history_form.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return WordsHistoryContextHelper(self.model, historical_record)
 
     def _scoped_object_or_404(self, request, object_id):
         object_id = unquote(object_id)

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts.admin_mixins import (
     AuditedChangeViewMixin,
@@ -13,6 +12,7 @@ from accounts.admin_mixins import (
     ScopedForeignKeyMixin,
     ScopedHistoryAdmin,
 )
+from config.admin_display import WordsHistoryContextHelper
 
 from . import services
 from .filters_units import FOLD_LIMIT, POSITION_FOLD_LIMIT, search_folded
@@ -36,7 +36,7 @@ from .models import (
     Sector,
     TrainingRecord,
 )
-from .text import fold_vietnamese
+from .text import fold_vietnamese, format_day
 
 
 class OfficialNameSearchMixin:
@@ -211,7 +211,7 @@ class OfficialAdminForm(forms.ModelForm):
 MASKED_DISPLAY = tuple(f"{name}_masked" for name in MASKED_FIELDS)
 
 
-class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
+class MaskedHistoryContextHelper(WordsHistoryContextHelper):
     """History diffs for those who see personal data masked: the values are masked too."""
 
     def format_delta_change(self, change):
@@ -315,7 +315,7 @@ class OfficialAdmin(AuditedChangeViewMixin, ScopedHistoryAdmin):
 
     @admin.display(description=_("thời điểm nghỉ hưu"))
     def retirement_date(self, obj):
-        return obj.retirement_date or "—"
+        return format_day(obj.retirement_date) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

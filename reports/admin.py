@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.admin_mixins import AuditedChangeViewMixin, NotFoundAdminMixin, ScopedAdminMixin
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
+from config import admin_display
 
 from . import delivery, exports, registry
 from .choices import RunStatus
@@ -22,6 +23,21 @@ from .models import Delivery, DeliveryAttempt, ReportRun, Subscription
 
 def report_choices():
     return [(d.code, str(d.title)) for d in registry.all_reports()]
+
+
+class ReportFilter(admin.SimpleListFilter):
+    """Filter by report, listed by title (the rows store the report's code)."""
+
+    title = gettext_lazy("báo cáo")
+    parameter_name = "report"
+
+    def lookups(self, request, model_admin):
+        return report_choices()
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(report=self.value())
+        return queryset
 
 
 @admin.register(ReportRun)
@@ -38,14 +54,14 @@ class ReportRunAdmin(AuditedChangeViewMixin, ScopedAdminMixin, admin.ModelAdmin)
         "requested_by",
         "downloads",
     )
-    list_filter = ("status", "report")
+    list_filter = ("status", ReportFilter)
     list_select_related = ("scope", "requested_by")
     readonly_fields = (
-        "report",
+        "report_title",
         "scope",
         "date_from",
         "date_to",
-        "params",
+        "params_text",
         "status",
         "error",
         "attempts",
@@ -70,6 +86,10 @@ class ReportRunAdmin(AuditedChangeViewMixin, ScopedAdminMixin, admin.ModelAdmin)
     @admin.display(description=gettext_lazy("báo cáo"))
     def report_title(self, obj):
         return obj.title
+
+    @admin.display(description=gettext_lazy("tham số"))
+    def params_text(self, obj):
+        return admin_display.params_text(obj.report, obj.params)
 
     @admin.display(description=gettext_lazy("tải về"))
     def downloads(self, obj):
@@ -164,24 +184,34 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = SubscriptionForm
     list_display = (
         "name",
-        "report",
+        "report_title",
         "scope",
         "period_rule",
-        "schedule",
+        "schedule_text",
         "is_active",
         "last_delivery",
     )
-    list_filter = ("is_active", "report", "period_rule")
+    list_filter = ("is_active", ReportFilter, "period_rule")
     search_fields = ("name",)
     list_select_related = ("scope", "schedule")
     autocomplete_fields = ("scope", "recipients")
     filter_horizontal = ()
     actions = ("send_now",)
 
+    @admin.display(description=gettext_lazy("báo cáo"), ordering="report")
+    def report_title(self, obj):
+        return admin_display.report_title(obj.report)
+
+    @admin.display(description=gettext_lazy("lịch gửi"))
+    def schedule_text(self, obj):
+        return admin_display.crontab_text(obj.schedule)
+
     @admin.display(description=gettext_lazy("lần gửi gần nhất"))
     def last_delivery(self, obj):
         last = obj.deliveries.order_by("-created_at").first()
-        return f"{last.get_status_display()} ({last.created_at:%d/%m/%Y})" if last else "—"
+        if last is None:
+            return "—"
+        return f"{last.get_status_display()} ({admin_display.datetime_text(last.created_at)})"
 
     def save_model(self, request, obj, form, change):
         if not change:
