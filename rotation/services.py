@@ -57,7 +57,7 @@ from .services_movements import (  # noqa: F401
     movement_validate,
     refresh_findings,
 )
-from .services_reviews import review_record  # noqa: F401
+from .services_reviews import REVIEW_EDITABLE_FIELDS, review_record, review_update  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,38 @@ def decision_create(
     )
     decision.full_clean()
     decision.save()
+    return decision
+
+
+#: what a person may change on a decision, and while it may be changed
+DECISION_EDITABLE_FIELDS = frozenset({"number", "issued_by", "title", "signed_on", "note"})
+DECISION_EDITABLE_STATUSES = (DecisionStatus.DRAFT, DecisionStatus.CONSULTING)
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, by=None, **changes) -> Decision:
+    """Change a decision's number, issuer, title, signed date or note while it is a draft or
+    being consulted. The row is locked and its status read under the lock, so an edit
+    cannot slip in beside an approval; the number stays unique per issuer, and a new
+    issuer must be within the editor's scope too."""
+    require_role(by, Role.OFFICER)
+    unknown = set(changes) - DECISION_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"decision_update got unexpected fields: {sorted(unknown)}")
+    decision = lock_decision(decision)
+    require_manager(by, decision)
+    require_status(decision, *DECISION_EDITABLE_STATUSES, action=_("sửa quyết định"))
+    for field, value in changes.items():
+        setattr(decision, field, value.strip() if isinstance(value, str) else value)
+    require_manager(by, decision)  # the issuer chosen, when it changed
+    if (
+        Decision.objects.filter(issued_by_id=decision.issued_by_id, number=decision.number)
+        .exclude(pk=decision.pk)
+        .exists()
+    ):
+        raise ValidationError({"number": _("Cơ quan này đã có quyết định mang số, ký hiệu này.")})
+    decision.full_clean()
+    decision.save(update_fields=sorted(changes) or None)
     return decision
 
 

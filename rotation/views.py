@@ -25,7 +25,7 @@ from . import services
 from .choices import DecisionStatus
 from .models import Decision
 
-EDITABLE_STATUSES = (DecisionStatus.DRAFT, DecisionStatus.CONSULTING)
+EDITABLE_STATUSES = services.DECISION_EDITABLE_STATUSES  # the service's, one copy
 
 
 def error_messages(error: Exception) -> list[str]:

@@ -1,7 +1,7 @@
 """Decision pages: list, detail, create and edit (the header fields)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
@@ -155,7 +155,9 @@ class DecisionCreateView(OfficerRequiredMixin, FormView):
 
 
 class DecisionUpdateView(OfficerRequiredMixin, FormView):
-    """Number, title, signed date and note carry no rule: saved directly while editable."""
+    """Number, title, signed date and note, while the decision is editable: through
+    ``decision_update``, which reads the status under a lock (the check in ``dispatch``
+    only spares a form that could not be saved)."""
 
     template_name = "rotation/decision_form.html"
     form_class = DecisionForm
@@ -188,8 +190,18 @@ class DecisionUpdateView(OfficerRequiredMixin, FormView):
         if not changed:
             messages.info(self.request, _("Không có thay đổi nào."))
             return redirect("decision_detail", pk=self.decision.pk)
-        decision = form.save(commit=False)
-        decision.save(update_fields=changed)
+        try:
+            decision = services.decision_update(
+                decision=self.decision,
+                by=self.request.user,
+                **{name: form.cleaned_data[name] for name in changed},
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         labels = ", ".join(str(form.fields[name].label).lower() for name in changed)
         messages.success(
             self.request,
