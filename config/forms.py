@@ -36,3 +36,27 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+
+def add_service_error(form: forms.Form, error: Exception, prefix: str = "") -> None:
+    """Put a service's refusal on the form: a ValidationError's messages on the fields it
+    names when the form has them (``prefix`` + name first, for prefixed parameter
+    fields; a disabled field cannot be corrected, so not there), else above the form; a
+    PermissionDenied above the form. The one way every page and admin form shows a
+    service's message."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+        return
+    if not isinstance(error, ValidationError) or not hasattr(error, "error_dict"):
+        form.add_error(None, getattr(error, "messages", [str(error)]))
+        return
+    for name, messages in error.message_dict.items():
+        for candidate in (prefix + name, name):
+            field = form.fields.get(candidate)
+            if field is not None and not field.disabled:
+                form.add_error(candidate, messages)
+                break
+        else:
+            form.add_error(None, messages)

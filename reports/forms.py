@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.forms import BootstrapFormMixin
+from config.forms import BootstrapFormMixin, add_service_error
 from personnel.dates import SaneDateField
 from personnel.models import OrgUnit
 from personnel.text import format_day
@@ -100,22 +100,8 @@ def clean_param_fields(form: forms.Form, definition: ReportDefinition) -> dict |
     try:
         return definition.clean_params(raw)
     except ValidationError as error:
-        add_validation_error(form, error, prefix=PARAM_PREFIX)
+        add_service_error(form, error, prefix=PARAM_PREFIX)
         return None
-
-
-def add_validation_error(form: forms.Form, error: ValidationError, prefix: str = "") -> None:
-    """Put a service's ValidationError on the form: on the named field when it has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        for candidate in (prefix + name, name):
-            if candidate in form.fields:
-                form.add_error(candidate, messages)
-                break
-        else:
-            form.add_error(None, messages)
 
 
 class ScopeChoiceField(forms.ModelChoiceField):

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_celery_beat.models import CrontabSchedule
 
-from config.forms import BootstrapFormMixin
+from config.forms import BootstrapFormMixin, add_service_error
 
 from . import delivery, registry
-from .forms import PARAM_PREFIX, add_validation_error, clean_param_fields, param_fields, scope_field
+from .forms import PARAM_PREFIX, clean_param_fields, param_fields, scope_field
 from .models import Subscription
 
 
@@ -302,7 +302,7 @@ class SubscriptionForm(BootstrapFormMixin, forms.ModelForm):
         try:
             delivery.subscription_validate(self.instance, recipients=self.recipients())
         except ValidationError as error:
-            add_validation_error(self, error, prefix=PARAM_PREFIX)
+            add_service_error(self, error, prefix=PARAM_PREFIX)
 
     def _drop_hidden_recipients_out_of_scope(self):
         # The editor cannot see, hence cannot remove, recipients outside their own scope:

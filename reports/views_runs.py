@@ -15,11 +15,12 @@ from django.views.generic import FormView, TemplateView
 from accounts.access import StaffRequiredMixin, get_scoped_or_404
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
+from config.forms import add_service_error
 from personnel.text import format_day
 
 from . import drill, exports, registry, selectors, services
 from .choices import IN_FLIGHT, RunStatus
-from .forms import PARAM_PREFIX, ReportRunForm, add_validation_error, rerun_query
+from .forms import PARAM_PREFIX, ReportRunForm, rerun_query
 from .models import ReportRun
 
 #: a queued run older than this probably waits for a worker that is not running
@@ -92,7 +93,7 @@ class ReportRunView(StaffRequiredMixin, FormView):
                 requested_by=self.request.user,
             )
         except ValidationError as error:
-            add_validation_error(form, error, prefix=PARAM_PREFIX)
+            add_service_error(form, error, prefix=PARAM_PREFIX)
             return self.form_invalid(form)
         if run.requested_by_id != self.request.user.pk:
             messages.info(

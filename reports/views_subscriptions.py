@@ -17,11 +17,12 @@ from accounts.access import (
     StaffRequiredMixin,
     get_scoped_or_404,
 )
+from config.forms import add_service_error
 
 from . import delivery, periods, registry, selectors
 from .choices import AttemptKind, DeliveryStatus
 from .filters import SubscriptionFilterSet
-from .forms import PARAM_PREFIX, add_validation_error
+from .forms import PARAM_PREFIX
 from .forms_subscriptions import SubscriptionForm, schedule_text
 from .models import Subscription
 
@@ -90,7 +91,7 @@ class SubscriptionFormMixin(OfficerRequiredMixin):
         except ValidationError as error:
             if is_new:
                 subscription.pk = None
-            add_validation_error(form, error, prefix=PARAM_PREFIX)
+            add_service_error(form, error, prefix=PARAM_PREFIX)
             return self.form_invalid(form)
         text = (
             _("Đã thêm đăng ký “%(name)s”: %(schedule)s.")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import get_scoped_or_404
 from accounts.choices import Role
+from config.forms import add_service_error  # noqa: F401 - re-exported for the rotation views
 
 from . import services
 from .choices import DecisionStatus
@@ -34,17 +35,6 @@ def error_messages(error: Exception) -> list[str]:
         return list(error.messages)
     text = str(error)
     return [text] if text else []
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        target = field if field in form.fields and not form.fields[field].disabled else None
-        for item in errors:
-            form.add_error(target, item)
 
 
 def issuer_in_scope(user, decision: Decision) -> bool:

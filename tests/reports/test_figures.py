@@ -114,7 +114,7 @@ def test_a_figure_whose_people_changed_since_the_run_says_so(tier_moves, admin_c
 @pytest.mark.parametrize(
     "query",
     ["", "?table=by_kind", "?table=by_kind&row=x", "?table=nope&row=0", "?table=by_kind&row=99",
-     "?table=by_kind&row=0&column=nope", "?table=by_kind&row=-1", "?table=by_kind&row=" + "9" * 30],
+     "?table=by_kind&row=0&column=nope", "?table=by_kind&row=-1", "?table=by_kind&row=1000001"],
 )  # fmt: skip
 def test_a_people_link_that_names_no_figure_is_not_found(tier_moves, admin_client, query):
     run = stored_run(
