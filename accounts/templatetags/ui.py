@@ -35,4 +35,3 @@ def sort_link(context, field: str, label: str):
     return format_html(
         '<a href="{}" class="sort-link" aria-sort="{}">{}{}</a>', url, state, label, arrow
     )
-
