@@ -7,13 +7,17 @@ table directly and revert without a change-permission check), so ``ScopedHistory
 puts them behind the same scope and permissions as the change page.
 """
 
+import copy
+
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_display import WordsHistoryContextHelper
+from config.forms import add_service_error
 from config.ids import is_id
 
 from .audit import audit_record
@@ -136,3 +140,49 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             object_id=unquote(object_id),
             detail=f"admin {detail}",
         )
+
+
+class _DryRun(Exception):
+    """Rolls back a service run made only to validate an admin form."""
+
+
+class ServiceWriteAdminMixin:
+    """Admin writes go through the app's services, like every other door.
+
+    A model admin names its write in ``service_save(request, obj, form, change)`` (and its
+    deletion in ``service_delete``). The form is validated by running that same service
+    in a transaction rolled back at once (nothing is written, no email leaves: on-commit
+    work is discarded), so a refusal shows on the form with the service's own message;
+    saving then runs it for real. Nothing in admin writes a row the services would refuse.
+    """
+
+    def service_save(self, request, obj, form, change):
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ServiceCheckedForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self._errors:
+                    return  # the form's own errors first
+                try:
+                    with transaction.atomic():
+                        model_admin.service_save(
+                            request, copy.copy(self.instance), self, self.instance.pk is not None
+                        )
+                        raise _DryRun
+                except _DryRun:
+                    pass
+                except (ValidationError, PermissionDenied) as error:
+                    add_service_error(self, error)
+
+        ServiceCheckedForm.__name__ = form_class.__name__
+        return ServiceCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        saved = self.service_save(request, obj, form, change)
+        if saved is not None and saved is not obj:
+            obj.pk, obj._state.adding = saved.pk, False

@@ -2,7 +2,6 @@ import dataclasses
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +10,7 @@ from accounts.admin_mixins import (
     ScopedAdminMixin,
     ScopedForeignKeyMixin,
     ScopedHistoryAdmin,
+    ServiceWriteAdminMixin,
 )
 from config.admin_display import WordsHistoryContextHelper
 
@@ -197,17 +197,6 @@ class PlanningInline(ScopedForeignKeyMixin, admin.TabularInline):
     extra = 0
 
 
-class OfficialAdminForm(forms.ModelForm):
-    """Admin edits a profile under the same rules as the staff form (form 2C plausibility)."""
-
-    def _post_clean(self):
-        super()._post_clean()
-        try:
-            services.official_validate(self.instance)
-        except ValidationError as error:
-            self._update_errors(error)
-
-
 MASKED_DISPLAY = tuple(f"{name}_masked" for name in MASKED_FIELDS)
 
 
@@ -225,8 +214,7 @@ class MaskedHistoryContextHelper(WordsHistoryContextHelper):
 
 
 @admin.register(Official)
-class OfficialAdmin(AuditedChangeViewMixin, ScopedHistoryAdmin):
-    form = OfficialAdminForm
+class OfficialAdmin(ServiceWriteAdminMixin, AuditedChangeViewMixin, ScopedHistoryAdmin):
     list_display = (
         "code",
         "full_name",
@@ -322,6 +310,25 @@ class OfficialAdmin(AuditedChangeViewMixin, ScopedHistoryAdmin):
             return queryset, False
         match_id = can_see_personal_data(request.user)
         return queryset.search(search_term, match_personal_id=match_id), False
+
+    def service_save(self, request, obj, form, change):
+        """The profile through ``official_create`` / ``official_update`` (the staff form's
+        rules: dates of birth, Party dates, codes and numbers unique)."""
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.OFFICIAL_EDITABLE_FIELDS
+        }
+        if change:
+            return (
+                services.official_update(official=obj, by=request.user, **fields) if fields else obj
+            )
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name in services.OFFICIAL_EDITABLE_FIELDS
+        }
+        return services.official_create(first_posting=None, by=request.user, **fields)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Posting:

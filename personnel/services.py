@@ -320,18 +320,29 @@ def _require_unit_in_scope(by, org_unit: OrgUnit | None) -> None:
 
 
 @transaction.atomic
-def official_create(*, first_posting: dict, by=None, **fields) -> Official:
+def official_create(*, first_posting: dict | None, by=None, **fields) -> Official:
     """A new official with the first posting (``posting_create`` arguments), so the record
-    lands inside the creator's scope; ``by`` (None: the system) must be an officer."""
+    lands inside the creator's scope; ``by`` (None: the system) must be an officer.
+
+    Without a first posting the record lies outside every scope but the whole system's:
+    only the system or a superuser (admin, adding the postings beside it) creates one.
+    """
     require_role(by, Role.OFFICER)
     unknown = set(fields) - OFFICIAL_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"official_create got unexpected fields: {sorted(unknown)}")
+    if first_posting is None:
+        if by is not None and not by.is_superuser:
+            raise ValidationError(
+                _("Cần nhập vị trí công tác đầu tiên để hồ sơ thuộc phạm vi quản lý của bạn.")
+            )
+        first_posting = {}
     unit = first_posting.get("org_unit")
     position = first_posting.get("position")
     _require_unit_in_scope(by, position.org_unit if position is not None else unit)
     official = _save_official(Official(**fields))
-    posting_create(official=official, **first_posting)
+    if first_posting:
+        posting_create(official=official, **first_posting)
     official.refresh_from_db()
     return official
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from accounts.models import AuditEvent
 from config import admin_display
 
 from . import delivery, exports, registry
-from .choices import RunStatus
+from .choices import DeliveryStatus, RunStatus
 from .models import Delivery, DeliveryAttempt, ReportRun, Subscription
 
 
@@ -206,12 +207,24 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def schedule_text(self, obj):
         return admin_display.crontab_text(obj.schedule)
 
+    def get_queryset(self, request):
+        """Each row's latest delivery comes with the list (two subqueries, no query per row)."""
+        latest = Delivery.objects.filter(subscription=OuterRef("pk")).order_by("-created_at", "-pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_status=Subquery(latest.values("status")[:1]),
+                last_created_at=Subquery(latest.values("created_at")[:1]),
+            )
+        )
+
     @admin.display(description=gettext_lazy("lần gửi gần nhất"))
     def last_delivery(self, obj):
-        last = obj.deliveries.order_by("-created_at").first()
-        if last is None:
+        if getattr(obj, "last_status", None) is None:
             return "—"
-        return f"{last.get_status_display()} ({admin_display.datetime_text(last.created_at)})"
+        status = dict(DeliveryStatus.choices).get(obj.last_status, obj.last_status)
+        return f"{status} ({admin_display.datetime_text(obj.last_created_at)})"
 
     def save_model(self, request, obj, form, change):
         if not change:

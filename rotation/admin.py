@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,9 +13,11 @@ from accounts.admin_mixins import (
     ScopedAdminMixin,
     ScopedForeignKeyMixin,
     ScopedHistoryAdmin,
+    ServiceWriteAdminMixin,
 )
 
 from . import disclosure, services
+from .alerts import alert_resolve
 from .choices import DecisionStatus
 from .models import (
     Alert,
@@ -26,6 +27,7 @@ from .models import (
     NotificationFailure,
     RotationReview,
 )
+from .views import error_messages
 
 
 def findings_html(movement) -> str:
@@ -184,7 +186,7 @@ class CancelForm(forms.Form):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ScopedHistoryAdmin):
+class DecisionAdmin(ServiceWriteAdminMixin, ScopedHistoryAdmin):
     list_display = (
         "number",
         "title",
@@ -249,11 +251,17 @@ class DecisionAdmin(ScopedHistoryAdmin):
             return self.fields
         return self.readonly_fields
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
         if change:
-            obj.save()
-            return
-        created = services.decision_create(
+            fields = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.DECISION_EDITABLE_FIELDS
+            }
+            return (
+                services.decision_update(decision=obj, by=request.user, **fields) if fields else obj
+            )
+        return services.decision_create(
             number=obj.number,
             issued_by=obj.issued_by,
             title=obj.title,
@@ -261,7 +269,6 @@ class DecisionAdmin(ScopedHistoryAdmin):
             note=obj.note,
             created_by=request.user,
         )
-        obj.pk, obj._state.adding = created.pk, False
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Movement:
@@ -460,7 +467,9 @@ class ConsultationAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(RotationReview)
-class RotationReviewAdmin(NotFoundAdminMixin, ScopedForeignKeyMixin, admin.ModelAdmin):
+class RotationReviewAdmin(
+    ServiceWriteAdminMixin, NotFoundAdminMixin, ScopedForeignKeyMixin, admin.ModelAdmin
+):
     list_display = ("movement", "period", "year", "rating", "recorded_at")
     list_filter = ("period", "year", "rating")
     autocomplete_fields = ("movement",)
@@ -471,11 +480,19 @@ class RotationReviewAdmin(NotFoundAdminMixin, ScopedForeignKeyMixin, admin.Model
         qs = super().get_queryset(request)
         return qs.filter(movement__in=Movement.objects.for_user(request.user))
 
-    def save_model(self, request, obj, form, change):
+    def get_readonly_fields(self, request, obj=None):
+        # A review belongs to its rotation: corrected, never moved to another.
+        return ("movement",) if obj is not None else ()
+
+    def service_save(self, request, obj, form, change):
         if change:
-            obj.save()
-            return
-        created = services.review_record(
+            fields = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.REVIEW_EDITABLE_FIELDS
+            }
+            return services.review_update(review=obj, by=request.user, **fields) if fields else obj
+        return services.review_record(
             movement=obj.movement,
             period=obj.period,
             year=obj.year,
@@ -483,7 +500,6 @@ class RotationReviewAdmin(NotFoundAdminMixin, ScopedForeignKeyMixin, admin.Model
             text=obj.text,
             by=request.user,
         )
-        obj.pk, obj._state.adding = created.pk, False
 
 
 @admin.register(Alert)
@@ -508,7 +524,13 @@ class AlertAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Đánh dấu đã xử lý"), permissions=["change"])
     def resolve(self, request, queryset):
-        n = queryset.filter(resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), resolved_by=request.user
-        )
+        """Each open alert through ``alert_resolve`` (role, who and when), as on the page."""
+        n = 0
+        for alert in queryset.filter(resolved_at__isnull=True):
+            try:
+                alert_resolve(alert=alert, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, " ".join(error_messages(error)), messages.WARNING)
+            else:
+                n += 1
         self.message_user(request, _("Đã đánh dấu %(n)d cảnh báo là đã xử lý.") % {"n": n})
