@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bandit format bench clean
+.PHONY: run test lint bandit format bench mutation clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV) || { \
@@ -22,6 +22,12 @@ test: $(STAMP) ## run the whole test suite (DATABASE_URL / REDIS_URL select real
 bench: $(STAMP) ## scale data in PostgreSQL (BENCH_DATABASE_URL) and timings -> bench/RESULTS.md
 	SECRET_KEY=$${SECRET_KEY:-$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 		$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+# Not part of `make test`: every module takes about 3 hours on two cores; MODULE=path
+# (e.g. MODULE=rotation/rules.py or MODULE=reports/definitions/) runs one and keeps the
+# other rows of docs/mutation.md.
+mutation: $(STAMP) ## mutation testing of the rule modules -> docs/mutation.md
+	$(VENV)/bin/python scripts/mutation.py $(if $(MODULE),--module $(MODULE)) $(MUTATION_ARGS)
 
 # The settings refuse to load without a strong SECRET_KEY when DEBUG is off; checking
 # for missing migrations signs nothing, so a throwaway key does.

@@ -168,16 +168,12 @@ class ServiceWriteAdminMixin:
                 super()._post_clean()
                 if self._errors:
                     return  # the form's own errors first
-                try:
-                    with transaction.atomic():
-                        model_admin.service_save(
-                            request, copy.copy(self.instance), self, self.instance.pk is not None
-                        )
-                        raise _DryRun
-                except _DryRun:
-                    pass
-                except (ValidationError, PermissionDenied) as error:
-                    add_service_error(self, error)
+                _dry_run(
+                    self,
+                    lambda: model_admin.service_save(
+                        request, copy.copy(self.instance), self, self.instance.pk is not None
+                    ),
+                )
 
         ServiceCheckedForm.__name__ = form_class.__name__
         return ServiceCheckedForm
@@ -186,3 +182,54 @@ class ServiceWriteAdminMixin:
         saved = self.service_save(request, obj, form, change)
         if saved is not None and saved is not obj:
             obj.pk, obj._state.adding = saved.pk, False
+
+    def save_formset(self, request, form, formset, change):
+        inline = getattr(formset, "service_inline", None)
+        if inline is not None:
+            return inline.save_rows(request, formset)
+        return super().save_formset(request, form, formset, change)
+
+
+def _dry_run(form, write) -> None:
+    """Run ``write`` in a transaction rolled back at once; its refusal goes on ``form``."""
+    try:
+        with transaction.atomic():
+            write()
+            raise _DryRun
+    except _DryRun:
+        pass
+    except (ValidationError, PermissionDenied) as error:
+        add_service_error(form, error)
+
+
+class ServiceWriteInlineMixin:
+    """The rows of an inline written through a service, one row at a time.
+
+    The inline names the write of one row in ``service_save_row(request, form)``; each
+    changed row's form dry-runs it, so a refusal shows on that row with the service's
+    message, and the parent's ``save_formset`` (``ServiceWriteAdminMixin``) writes them.
+    For rows that are independent of one another (answers to consultations, say).
+    """
+
+    def service_save_row(self, request, form):
+        raise NotImplementedError
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset_class = super().get_formset(request, obj, **kwargs)
+        inline = self
+
+        class ServiceCheckedRow(formset_class.form):
+            def _post_clean(self):
+                super()._post_clean()
+                if not self._errors and self.has_changed():
+                    _dry_run(self, lambda: inline.service_save_row(request, self))
+
+        formset_class.form = ServiceCheckedRow
+        formset_class.service_inline = inline
+        return formset_class
+
+    def save_rows(self, request, formset) -> None:
+        formset.save(commit=False)
+        for form in formset.forms:
+            if form.has_changed():
+                self.service_save_row(request, form)

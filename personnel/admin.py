@@ -16,7 +16,7 @@ from config.admin_display import WordsHistoryContextHelper
 
 from . import services
 from .filters_units import FOLD_LIMIT, POSITION_FOLD_LIMIT, search_folded
-from .forms import PostingForm, PostingInlineForm, PostingInlineFormSet
+from .forms import PostingForm, PostingInlineFormSet
 from .masking import (
     MASKED_FIELDS,
     MASKERS,
@@ -169,7 +169,7 @@ class PositionAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 class PostingInline(ScopedForeignKeyMixin, admin.TabularInline):
     model = Posting
-    form = PostingInlineForm
+    form = PostingForm
     formset = PostingInlineFormSet
     fk_name = "official"
     fields = ("title", "position", "org_unit", "start_date", "end_date", "is_primary", "basis")
@@ -360,7 +360,7 @@ class OfficialAdmin(ServiceWriteAdminMixin, AuditedChangeViewMixin, ScopedHistor
 
 
 @admin.register(Posting)
-class PostingAdmin(OfficialNameSearchMixin, ScopedHistoryAdmin):
+class PostingAdmin(ServiceWriteAdminMixin, OfficialNameSearchMixin, ScopedHistoryAdmin):
     form = PostingForm
     list_display = ("official", "title", "org_unit", "start_date", "end_date", "is_primary")
     # start_date's filter (personnel.dates.BoundedDateFieldListFilter) also bounds the
@@ -372,13 +372,11 @@ class PostingAdmin(OfficialNameSearchMixin, ScopedHistoryAdmin):
     date_hierarchy = "start_date"
     show_full_result_count = False
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
         data = {f: form.cleaned_data.get(f) for f in services.POSTING_EDITABLE_FIELDS}
         if change:
-            services.posting_update(posting=obj, **data)
-        else:
-            created = services.posting_create(official=form.cleaned_data["official"], **data)
-            obj.pk, obj._state.adding = created.pk, False
+            return services.posting_update(posting=obj, **data)
+        return services.posting_create(official=form.cleaned_data["official"], **data)
 
     def delete_model(self, request, obj):
         services.posting_delete(posting=obj)

@@ -6,13 +6,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.forms import BootstrapFormMixin
+from config.forms import BootstrapFormMixin, add_service_error
 from config.ids import is_id
 
 from .dates import SaneDateField
 from .models import Locality, Official, OrgUnit, Position, Posting, validate_personal_id
-from .selectors import FAR_FUTURE, overlapping_primary_postings
-from .services import normalise_personal_id, normalise_phone, official_validate
+from .selectors import FAR_FUTURE
+from .services import normalise_personal_id, normalise_phone, official_validate, posting_check
 
 
 def _overlap(a_start, a_end, b_start, b_end) -> bool:
@@ -20,7 +20,9 @@ def _overlap(a_start, a_end, b_start, b_end) -> bool:
 
 
 class PostingForm(forms.ModelForm):
-    """One posting; checks dates and the one-primary-posting rule against the database."""
+    """One posting. Its rules are the services': ``posting_check`` here for the inline rows
+    of an official (checked together by ``PostingInlineFormSet``); PostingAdmin dry-runs
+    ``posting_create`` / ``posting_update`` itself, overlap with the stored postings included."""
 
     class Meta:
         model = Posting
@@ -38,36 +40,18 @@ class PostingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end <= start:
-            self.add_error("end_date", _("Ngày kết thúc phải sau ngày bắt đầu."))
-        position, unit = data.get("position"), data.get("org_unit")
-        if position and unit and position.org_unit_id != unit.pk:
-            self.add_error("position", _("Chức vụ đã chọn không thuộc cơ quan, đơn vị đã chọn."))
-        official = data.get("official") or getattr(self.instance, "official", None)
-        if (
-            self._check_db_overlap
-            and official
-            and start
-            and data.get("is_primary")
-            and not self.errors
-        ):
-            clash = overlapping_primary_postings(
-                official_id=official.pk, start_date=start, end_date=end, exclude_pk=self.instance.pk
-            ).first()
-            if clash:
-                raise ValidationError(
-                    _("Thời gian trùng với vị trí công tác chính “%(posting)s”.")
-                    % {"posting": clash}
-                )
+        if self.errors:
+            return data
+        try:
+            posting_check(
+                start_date=data.get("start_date"),
+                end_date=data.get("end_date"),
+                position=data.get("position"),
+                org_unit=data.get("org_unit"),
+            )
+        except ValidationError as error:
+            add_service_error(self, error)
         return data
-
-    _check_db_overlap = True
-
-
-class PostingInlineForm(PostingForm):
-    # Rows of one official are checked together by the formset.
-    _check_db_overlap = False
 
 
 class PostingInlineFormSet(forms.BaseInlineFormSet):

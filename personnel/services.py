@@ -27,7 +27,14 @@ def _lock_official(official_id: int) -> Official:
     return Official.objects.select_for_update().get(pk=official_id)
 
 
-def _validate_dates(start_date: dt.date, end_date: dt.date | None) -> None:
+def posting_check(
+    *, start_date: dt.date | None, end_date: dt.date | None, position=None, org_unit=None
+) -> None:
+    """The rules of one posting by itself (the services and the inline rows of admin)."""
+    if position is not None and org_unit is not None and org_unit.pk != position.org_unit_id:
+        raise ValidationError(
+            {"position": _("Chức vụ đã chọn không thuộc cơ quan, đơn vị đã chọn.")}
+        )
     if start_date is None:
         raise ValidationError({"start_date": _("Chưa nhập ngày bắt đầu.")})
     require_sane(start_date=start_date, end_date=end_date)
@@ -73,11 +80,8 @@ def posting_create(
     basis: str = "",
 ) -> Posting:
     """Record a posting of ``official``; refuses a primary posting that overlaps another."""
+    posting_check(start_date=start_date, end_date=end_date, position=position, org_unit=org_unit)
     if position is not None:
-        if org_unit is not None and org_unit.pk != position.org_unit_id:
-            raise ValidationError(
-                {"position": _("Chức vụ đã chọn không thuộc cơ quan, đơn vị đã chọn.")}
-            )
         org_unit = position.org_unit
     if org_unit is None:
         raise ValidationError({"org_unit": _("Chưa chọn cơ quan, đơn vị.")})
@@ -85,7 +89,6 @@ def posting_create(
         title = position.title if position is not None else ""
     if not title:
         raise ValidationError({"title": _("Chưa nhập chức danh, công việc.")})
-    _validate_dates(start_date, end_date)
     _lock_official(official.pk)
     if is_primary:
         _validate_no_overlap(official_id=official.pk, start_date=start_date, end_date=end_date)
@@ -119,11 +122,12 @@ def posting_update(*, posting: Posting, **changes) -> Posting:
     _lock_official(posting.official_id)
     for field, value in changes.items():
         setattr(posting, field, value)
-    if posting.position_id is not None and posting.org_unit_id != posting.position.org_unit_id:
-        raise ValidationError(
-            {"position": _("Chức vụ đã chọn không thuộc cơ quan, đơn vị đã chọn.")}
-        )
-    _validate_dates(posting.start_date, posting.end_date)
+    posting_check(
+        start_date=posting.start_date,
+        end_date=posting.end_date,
+        position=posting.position,
+        org_unit=posting.org_unit,
+    )
     if posting.is_primary:
         _validate_no_overlap(
             official_id=posting.official_id,

@@ -1,10 +1,9 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -147,42 +146,12 @@ class ReportRunAdmin(AuditedChangeViewMixin, ScopedAdminMixin, admin.ModelAdmin)
         return response
 
 
-class SubscriptionForm(forms.ModelForm):
-    report = forms.ChoiceField(label=gettext_lazy("báo cáo"), choices=report_choices)
-
-    class Meta:
-        model = Subscription
-        fields = [
-            "name",
-            "report",
-            "scope",
-            "period_rule",
-            "params",
-            "recipients",
-            "extra_emails",
-            "attach_xlsx",
-            "attach_csv",
-            "skip_if_empty",
-            "schedule",
-            "is_active",
-        ]
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        candidate = Subscription(**{k: v for k, v in data.items() if k != "recipients"})
-        try:
-            delivery.subscription_validate(candidate, recipients=list(data.get("recipients") or []))
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
-        data["params"] = candidate.params
-        return data
-
-
 @admin.register(Subscription)
 class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    form = SubscriptionForm
+    """The list, its actions and deletion; a subscription is created and edited on its staff
+    page, the one subscription form (schedule in words, recipients within the scope,
+    the report's own parameters), which admin's add and change links open."""
+
     list_display = (
         "name",
         "report_title",
@@ -226,10 +195,14 @@ class SubscriptionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         status = dict(DeliveryStatus.choices).get(obj.last_status, obj.last_status)
         return f"{status} ({admin_display.datetime_text(obj.last_created_at)})"
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        delivery.subscription_save(subscription=obj)
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("subscription_create")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        subscription = self.get_object(request, unquote(object_id))
+        if subscription is None:
+            raise Http404
+        return redirect("subscription_update", pk=subscription.pk)
 
     def delete_model(self, request, obj):
         delivery.subscription_delete(subscription=obj)

@@ -12,6 +12,7 @@ from accounts.admin_mixins import (
     ScopedForeignKeyMixin,
     ScopedHistoryAdmin,
     ServiceWriteAdminMixin,
+    ServiceWriteInlineMixin,
 )
 
 from . import disclosure, services
@@ -118,7 +119,7 @@ class MovementInline(ScopedForeignKeyMixin, admin.StackedInline):
         return self._editable(request, obj) and super().has_delete_permission(request, obj)
 
 
-class ConsultationInline(admin.TabularInline):
+class ConsultationInline(ServiceWriteInlineMixin, admin.TabularInline):
     model = Consultation
     extra = 0
     fields = (
@@ -141,6 +142,16 @@ class ConsultationInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         consulting = obj is not None and obj.status == DecisionStatus.CONSULTING
         return consulting and super().has_change_permission(request, obj)
+
+    def service_save_row(self, request, form):
+        data = form.cleaned_data
+        return services.consultation_answer(
+            consultation=form.instance,
+            opinion=data.get("opinion") or "",
+            opinion_text=data.get("opinion_text", ""),
+            answered_on=data.get("answered_on"),
+            by=request.user,
+        )
 
 
 class NotificationFailureInline(admin.TabularInline):
@@ -267,19 +278,6 @@ class DecisionAdmin(ServiceWriteAdminMixin, ScopedHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Movement:
             return self._save_movements(request, form.instance, formset)
-        if formset.model is Consultation:
-            formset.save(commit=False)
-            for inline_form in formset.forms:
-                if inline_form.has_changed() and inline_form.cleaned_data.get("opinion"):
-                    data = inline_form.cleaned_data
-                    services.consultation_answer(
-                        consultation=inline_form.instance,
-                        opinion=data["opinion"],
-                        opinion_text=data.get("opinion_text", ""),
-                        answered_on=data.get("answered_on"),
-                        by=request.user,
-                    )
-            return None
         return super().save_formset(request, form, formset, change)
 
     def _save_movements(self, request, decision, formset):

@@ -136,7 +136,7 @@ class AlertAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("raised_on", "kind", "official", "message", "resolved_at", "resolved_by")
     list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter), "raised_on")
     search_fields = ("official__search_key", "message")
-    list_select_related = ("official",)
+    list_select_related = ("official", "resolved_by")
     readonly_fields = (
         "kind",
         "official",

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.urls import reverse
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
 from reports import services
@@ -48,24 +48,41 @@ def test_run_page_shows_the_result_and_downloads(admin_client, run):
     )
 
 
-def test_subscription_added_in_admin_gets_its_beat_task_and_sends_now(
-    admin_client, run, world, superuser, django_capture_on_commit_callbacks
-):
-    schedule = CrontabSchedule.objects.create(minute="0", hour="7", day_of_month="1")
+def subscription_form_data(world, **changes):
     data = {
         "name": "Hằng tháng",
         "report": "rotation_summary",
+        "param_kind": "all",
         "scope": world.units.province.pk,
         "period_rule": "this_term_to_date",
-        "params": "{}",
+        "frequency": "monthly",
+        "day_of_month": "1",
+        "hour": "7",
         "recipients": [world.officer.pk],
         "extra_emails": "",
         "attach_xlsx": "on",
-        "schedule": schedule.pk,
-        "is_active": "on",
     }
-    response = admin_client.post(reverse("admin:reports_subscription_add"), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
+    return {**data, **changes}
+
+
+def test_admin_add_and_change_open_the_one_subscription_form(admin_client, world):
+    add = admin_client.get(reverse("admin:reports_subscription_add"))
+    assert add.status_code == 302 and add["Location"] == reverse("subscription_create")
+    response = admin_client.post(add["Location"], subscription_form_data(world))
+    assert response.status_code == 302
+    subscription = Subscription.objects.get()
+    change = admin_client.get(reverse("admin:reports_subscription_change", args=[subscription.pk]))
+    assert change["Location"] == reverse("subscription_update", args=[subscription.pk])
+    assert admin_client.get(change["Location"]).status_code == 200
+    missing = admin_client.get(reverse("admin:reports_subscription_change", args=[999999]))
+    assert missing.status_code == 404
+
+
+def test_subscription_made_through_admin_gets_its_beat_task_and_sends_now(
+    admin_client, run, world, superuser, django_capture_on_commit_callbacks
+):
+    response = admin_client.post(reverse("subscription_create"), subscription_form_data(world))
+    assert response.status_code == 302
     subscription = Subscription.objects.get()
     assert PeriodicTask.objects.get(pk=subscription.periodic_task_id).args == f"[{subscription.pk}]"
     assert list(subscription.recipients.all()) == [world.officer]
@@ -87,17 +104,9 @@ def test_subscription_added_in_admin_gets_its_beat_task_and_sends_now(
 
 
 def test_subscription_form_refuses_bad_parameters(admin_client, world):
-    schedule = CrontabSchedule.objects.create(minute="0", hour="7")
-    data = {
-        "name": "Sai",
-        "report": "rotation_summary",
-        "scope": world.units.province.pk,
-        "period_rule": "last_month",
-        "params": '{"kind": "promotion"}',
-        "extra_emails": "",
-        "schedule": schedule.pk,
-    }
-    response = admin_client.post(reverse("admin:reports_subscription_add"), data)
+    data = subscription_form_data(world, name="Sai", param_kind="promotion", day_of_month="31")
+    response = admin_client.post(reverse("subscription_create"), data)
     assert response.status_code == 200
-    assert "không hợp lệ" in response.content.decode()
+    errors = response.context["form"].errors
+    assert "param_kind" in errors and "day_of_month" in errors
     assert not Subscription.objects.exists()
