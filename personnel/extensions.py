@@ -23,6 +23,10 @@ class OfficialPages:
     #: (official, user) -> dict: context an official's page adds. The key ``timeline``
     #: holds (kind, date, item) entries merged with the postings, newest first.
     page_context: list[Callable] = field(default_factory=list)
+    #: templates of the sections an app adds at the top of an official's page, by name
+    page_sections: list[str] = field(default_factory=list)
+    #: timeline entry kind -> the template that renders one entry of it (``item``)
+    timeline_templates: dict[str, str] = field(default_factory=dict)
 
 
 OFFICIAL_PAGES = OfficialPages()
@@ -40,9 +44,13 @@ def annotate_official_list(queryset):
     return queryset
 
 
+def timeline_template(kind: str) -> str:
+    return OFFICIAL_PAGES.timeline_templates[kind]
+
+
 def official_page_context(official, user) -> dict:
     """What the registered apps add to an official's page, merged (timelines concatenated)."""
-    merged: dict = {"timeline": []}
+    merged: dict = {"timeline": [], "page_sections": list(OFFICIAL_PAGES.page_sections)}
     for provide in OFFICIAL_PAGES.page_context:
         added = dict(provide(official, user))
         merged["timeline"] += added.pop("timeline", [])

@@ -17,6 +17,10 @@ from .choices import DecisionStatus
 from .models import Alert, Movement
 from .selectors import ending_soon_rotations, missing_review_rotations, overdue_rotations
 
+#: rotation's partials on an official's page (personnel includes them by these names)
+ATTENTION_TEMPLATE = "rotation/partials/official_attention.html"
+MOVEMENT_TEMPLATE = "rotation/partials/official_timeline_movement.html"
+
 ENDING_SOON, OVERDUE, MISSING_REVIEW = "ending_soon", "overdue", "missing_review"
 ROTATION_STATES = [
     (ENDING_SOON, _("Sắp hết thời hạn luân chuyển")),
@@ -95,3 +99,6 @@ def register() -> None:
             OFFICIAL_PAGES.list_filters.append(name)
     if official_page_context not in OFFICIAL_PAGES.page_context:
         OFFICIAL_PAGES.page_context.append(official_page_context)
+    if ATTENTION_TEMPLATE not in OFFICIAL_PAGES.page_sections:
+        OFFICIAL_PAGES.page_sections.append(ATTENTION_TEMPLATE)
+    OFFICIAL_PAGES.timeline_templates["movement"] = MOVEMENT_TEMPLATE

@@ -40,3 +40,19 @@ def test_the_walk_sees_lazy_imports(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from rotation.models import Movement\n    import reports\n")
     assert [name for _line, name in imported_modules(module)] == ["rotation.models", "reports"]
+
+
+ROTATION_WORDS = ("rotation/", "'decision_", '"decision_', "movement.", "get_direction_display")
+
+
+@pytest.mark.parametrize("folder", ["accounts", "personnel"])
+def test_lower_apps_templates_name_nothing_of_rotation(folder):
+    """An official's page shows movements and alerts through rotation's own partials,
+    which personnel's templates include by the names rotation registers."""
+    offences = [
+        f"{path.relative_to(BASE_DIR)}: {word}"
+        for path in sorted((BASE_DIR / "templates" / folder).rglob("*.html"))
+        for word in ROTATION_WORDS
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert not offences, "\n".join(offences)

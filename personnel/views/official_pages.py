@@ -11,7 +11,7 @@ from accounts.access import StaffRequiredMixin, get_scoped_or_404
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 
-from ..extensions import official_page_context
+from ..extensions import official_page_context, timeline_template
 from ..masking import can_see_personal_data, personal_fields_for
 from ..models import Official
 from ..services import age_on
@@ -33,15 +33,20 @@ def load_official(user, pk: int) -> Official:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """A posting or a movement on the official's timeline."""
+    """A posting, or an entry another app adds (a movement), on the official's timeline."""
 
-    kind: str  # "posting" | "movement"
+    kind: str  # "posting", or a kind registered in ``OFFICIAL_PAGES.timeline_templates``
     date: dt.date
     item: Any
 
     @property
     def is_posting(self) -> bool:
         return self.kind == "posting"
+
+    @property
+    def template(self) -> str:
+        """The registering app's partial for this entry (postings are personnel's own)."""
+        return timeline_template(self.kind)
 
 
 def personal_context(user, official: Official) -> dict:
@@ -57,8 +62,8 @@ def build_timeline(postings, others) -> list[TimelineEntry]:
     together, newest first."""
     entries = [TimelineEntry("posting", p.start_date, p) for p in postings]
     entries += [TimelineEntry(kind, day, item) for kind, day, item in others]
-    # On the same day the movement (the decision) comes before the posting it opened.
-    return sorted(entries, key=lambda e: (e.date, e.kind == "movement", e.item.pk), reverse=True)
+    # On the same day the decision's entry comes before the posting it opened.
+    return sorted(entries, key=lambda e: (e.date, not e.is_posting, e.item.pk), reverse=True)
 
 
 class OfficialDetailView(StaffRequiredMixin, TemplateView):
