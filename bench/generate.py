@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from personnel.choices import Level, LocalityLevel, PositionKind
-from personnel.models import Locality, OrgUnit, Position, Sector
+from personnel.models import Locality, OrgUnit, Position, PostType, Sector
+from personnel.post_types import match_code
 
 POSTINGS_PER_OFFICIAL = 5
 DISTRICTS_PER_PROVINCE = 12
@@ -106,14 +107,25 @@ def build_structure(scale: Scale, rng: random.Random) -> None:
                 _positions(commune)
 
 
+_POST_TYPES: dict = {}
+
+
+def _post_type(title: str, level: str, kind: str) -> PostType:
+    if not _POST_TYPES:
+        _POST_TYPES.update({t.code: t for t in PostType.objects.all()})
+    return _POST_TYPES[match_code(title, level, kind)]
+
+
 def _positions(unit: OrgUnit) -> None:
     kinds = [PositionKind.HEAD, PositionKind.DEPUTY, PositionKind.DEPUTY, PositionKind.MEMBER][
         :POSITIONS_PER_UNIT
     ]
+    titles = {PositionKind.HEAD: "Bí thư", PositionKind.DEPUTY: "Phó Bí thư"}
     Position.objects.bulk_create(
         Position(
             org_unit=unit,
-            title=f"{'Bí thư' if k == PositionKind.HEAD else 'Phó Bí thư' if k == PositionKind.DEPUTY else 'Ủy viên'}",
+            post_type=_post_type(titles.get(k, "Ủy viên"), unit.level, k),
+            title=titles.get(k, "Ủy viên"),
             kind=k,
             requires_non_local=k == PositionKind.HEAD,
         )

@@ -2,7 +2,7 @@ import dataclasses
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import (
@@ -26,6 +26,7 @@ from .masking import (
     mask_phone,
 )
 from .models import (
+    POST_TYPE_FLAGS,
     Evaluation,
     Locality,
     Official,
@@ -33,6 +34,7 @@ from .models import (
     PlanningEntry,
     Position,
     Posting,
+    PostType,
     Sector,
     TrainingRecord,
 )
@@ -141,11 +143,54 @@ class OrgUnitAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         return form
 
 
+@admin.register(PostType)
+class PostTypeAdmin(admin.ModelAdmin):
+    """The catalogue of post types (danh mục chức danh) that rules and reports count by."""
+
+    list_display = (
+        "name",
+        "code",
+        "level",
+        "kind",
+        "is_key",
+        "requires_non_local",
+        "two_term_limited",
+        "management_tier",
+        "position_count",
+    )
+    list_filter = ("level", "kind", "is_key", "requires_non_local", "is_generic")
+    search_fields = ("name", "code")
+    ordering = ("display_order", "code")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_positions=Count("positions"))
+
+    @admin.display(description=_("số chức danh"), ordering="n_positions")
+    def position_count(self, obj):
+        return obj.n_positions
+
+
+class GenericPostTypeFilter(admin.SimpleListFilter):
+    """Positions whose title the catalogue did not recognise: an administrator assigns them."""
+
+    title = _("loại chức danh chưa xác định")
+    parameter_name = "untyped"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Chưa xác định (loại chung)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(post_type__is_generic=True)
+        return queryset
+
+
 @admin.register(Position)
 class PositionAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "org_unit",
+        "post_type",
         "kind",
         "is_key",
         "requires_non_local",
@@ -153,6 +198,8 @@ class PositionAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "is_active",
     )
     list_filter = (
+        GenericPostTypeFilter,
+        "post_type",
         "kind",
         "is_key",
         "requires_non_local",
@@ -163,8 +210,16 @@ class PositionAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "org_unit__name", "org_unit__code")
     folded_search_fields = ("title", "org_unit__name", "org_unit__code")
     folded_search_limit = POSITION_FOLD_LIMIT
-    list_select_related = ("org_unit",)
+    list_select_related = ("org_unit", "post_type")
     autocomplete_fields = ("org_unit",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # Flags left as they were on the blank form are the post type's.
+            services.position_take_type_flags(
+                position=obj, keep=[f for f in POST_TYPE_FLAGS if f in form.changed_data]
+            )
+        super().save_model(request, obj, form, change)
 
 
 class PostingInline(ScopedForeignKeyMixin, admin.TabularInline):

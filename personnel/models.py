@@ -25,6 +25,7 @@ from .choices import (
     TrainingKind,
     TrainingMode,
 )
+from .post_types import match_code
 from .retirement import retirement_date
 from .text import fold_vietnamese, format_day
 from .tree import TreeNode
@@ -146,6 +147,60 @@ class OrgUnit(TreeNode):
         return reverse("unit_detail", args=[self.pk])
 
 
+class PostType(models.Model):
+    """A post type of the catalogue (danh mục chức danh): what rules and reports count.
+
+    "Bí thư Huyện ủy", "Bí thư Thị ủy" and "Bí thư Thành ủy" are positions of one type,
+    ``district.party_secretary``. A position's flags default from its type.
+    """
+
+    code = models.CharField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên loại chức danh"), max_length=200)
+    level = models.CharField(
+        _("cấp"),
+        max_length=16,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("Để trống với loại chức danh dùng chung cho mọi cấp."),
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=PositionKind.choices)
+    is_key = models.BooleanField(_("chức danh chủ chốt"), default=False)
+    requires_non_local = models.BooleanField(_("bố trí không phải người địa phương"), default=False)
+    two_term_limited = models.BooleanField(
+        _("không giữ quá hai nhiệm kỳ liên tục"),
+        default=False,
+        help_text=_(
+            "Giữ liên tục từ 8 năm trở lên ở một đơn vị thì được đưa vào diện luân chuyển."
+        ),
+    )
+    management_tier = models.CharField(
+        _("diện quản lý"),
+        max_length=32,
+        choices=ManagementTier.choices,
+        default=ManagementTier.UNIT,
+    )
+    is_generic = models.BooleanField(
+        _("loại chung"),
+        default=False,
+        help_text=_(
+            "Loại gán cho chức danh chưa nhận ra theo danh mục; quản trị viên nên gán lại loại đúng."
+        ),
+    )
+    display_order = models.PositiveSmallIntegerField(_("thứ tự hiển thị"), default=100)
+
+    class Meta:
+        verbose_name = _("loại chức danh")
+        verbose_name_plural = _("danh mục chức danh")
+        ordering = ["display_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+#: the flags a position takes from its type unless they are set on the position
+POST_TYPE_FLAGS = ("kind", "is_key", "requires_non_local", "management_tier")
+
+
 class PositionQuerySet(ScopedQuerySet):
     scope_path_lookups = ("org_unit__path",)
 
@@ -158,6 +213,13 @@ class Position(models.Model):
         verbose_name=_("cơ quan, đơn vị"),
         on_delete=models.PROTECT,
         related_name="positions",
+    )
+    post_type = models.ForeignKey(
+        PostType,
+        verbose_name=_("loại chức danh"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+        help_text=_("Quy định và báo cáo tính theo loại chức danh, không theo cách viết tên."),
     )
     title = models.CharField(_("chức danh"), max_length=255)
     kind = models.CharField(_("loại"), max_length=16, choices=PositionKind.choices)
@@ -188,6 +250,15 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.title} – {self.org_unit.name}" if self.org_unit_id else self.title
+
+    def save(self, *args, **kwargs):
+        if self.post_type_id is None:
+            # A position recorded without a type (an import, older code) gets the standard
+            # type its title names at its unit's level, or the generic type of its kind.
+            self.post_type = PostType.objects.get(
+                code=match_code(self.title, self.org_unit.level, self.kind)
+            )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("position_detail", args=[self.pk])

@@ -18,7 +18,7 @@ from config import admin_display
 
 from . import delivery, exports, registry
 from .choices import DeliveryStatus, RunStatus
-from .models import Delivery, DeliveryAttempt, ReportRun, Subscription
+from .models import Delivery, DeliveryAttempt, NonLocalTarget, ReportRun, Subscription
 
 
 def report_choices():
@@ -317,3 +317,14 @@ class DeliveryAdmin(NotFoundAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(NonLocalTarget)
+class NonLocalTargetAdmin(admin.ModelAdmin):
+    """Targets of non-local holders by post type, with deadlines (Conclusion 201-KL/TW…)."""
+
+    list_display = ("post_type", "share", "deadline", "basis")
+    list_filter = ("deadline", "post_type__level")
+    search_fields = ("post_type__name", "basis")
+    list_select_related = ("post_type",)
+    autocomplete_fields = ("post_type",)

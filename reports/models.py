@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -265,3 +266,39 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.delivery} – {self.get_kind_display()} {format_moment(self.requested_at)}"
+
+
+class NonLocalTarget(models.Model):
+    """A target for posts held by non-local cadres, with its deadline and basis, e.g.
+    Conclusion 201-KL/TW: 100% of provincial people's committee chairs non-local by
+    15/12/2025. The non-local compliance report shows it met, not met or overdue."""
+
+    post_type = models.ForeignKey(
+        "personnel.PostType",
+        verbose_name=_("loại chức danh"),
+        on_delete=models.PROTECT,
+        related_name="non_local_targets",
+    )
+    share = models.PositiveSmallIntegerField(
+        _("tỷ lệ phải đạt (%)"),
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Phần trăm số chức danh đã bố trí do cán bộ không phải người địa phương giữ."),
+    )
+    deadline = models.DateField(_("thời hạn"))
+    basis = models.CharField(_("căn cứ"), max_length=255)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu bố trí cán bộ không phải người địa phương")
+        verbose_name_plural = _("chỉ tiêu bố trí cán bộ không phải người địa phương")
+        ordering = ["deadline", "post_type__display_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post_type", "deadline"], name="non_local_target_once_per_deadline"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=1) & Q(share__lte=100), name="non_local_target_share_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post_type}: {self.share}% – {format_day(self.deadline)}"

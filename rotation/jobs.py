@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from personnel.choices import PositionKind
 from personnel.text import format_day
 
 from . import rules, selectors, services
@@ -185,9 +184,10 @@ def missing_reviews(today: dt.date, params: rules.RuleParameters) -> list[NewAle
 
 
 def two_term_limit(today: dt.date, params: rules.RuleParameters) -> list[NewAlert]:
-    """Officials holding the same head post without a break for the limit (8 years) or more."""
+    """Officials holding a post whose type is subject to the two-term limit, without a break,
+    for the limit (8 years) or more."""
     tenures = selectors.continuous_tenures(
-        on=today, min_years=params.two_term_years, kinds=(PositionKind.HEAD,)
+        on=today, min_years=params.two_term_years, two_term_limited=True
     )
     return [
         NewAlert(

@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from personnel.choices import PlanningStatus, PositionKind
+from personnel.choices import PlanningStatus
 from personnel.models import Official, OrgUnit, PlanningEntry, Posting
 from personnel.retirement import retirement_date, working_months_left
 from personnel.selectors import continuous_tenure_start
@@ -242,7 +242,7 @@ def check_position_vacant(movement, params: RuleParameters) -> list[Finding]:
 
 def check_two_term_limit(movement, params: RuleParameters) -> list[Finding]:
     position = movement.to_position
-    if position.kind != PositionKind.HEAD:
+    if not position.post_type.two_term_limited:
         return []
     start = continuous_tenure_start(
         official_id=movement.official_id,

@@ -74,14 +74,24 @@ class Tenure:
 
 
 def continuous_tenures(
-    *, on: dt.date, min_years: int, kinds: tuple[str, ...], scope: OrgUnit | None = None
+    *,
+    on: dt.date,
+    min_years: int,
+    kinds: tuple[str, ...] | None = None,
+    two_term_limited: bool = False,
+    scope: OrgUnit | None = None,
 ) -> list[Tenure]:
-    """Officials holding the same position, without a break, for ``min_years`` or more on ``on``.
+    """Officials holding the same position, without a break, for ``min_years`` or more on ``on``:
+    positions of ``kinds``, or with ``two_term_limited`` those whose post type is subject to
+    the two-term limit (rule 5).
 
     Consecutive postings at one position (appointment, then reappointment) are one tenure.
     """
+    posts = {"position__kind__in": kinds} if kinds is not None else {}
+    if two_term_limited:
+        posts["position__post_type__two_term_limited"] = True
     postings = (
-        Posting.objects.filter(is_primary=True, position__kind__in=kinds, start_date__lte=on)
+        Posting.objects.filter(is_primary=True, start_date__lte=on, **posts)
         .filter(scope_q(scope, "org_unit"))
         .values_list(
             "official_id",

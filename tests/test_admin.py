@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from personnel import services
 from personnel.models import Posting
+from reports.models import Subscription
 from tests.factories import (
     EvaluationFactory,
     LocalityFactory,
@@ -51,8 +52,14 @@ def test_changelist_add_and_change_pages_answer(admin_client, records, model):
         change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         assert admin_client.get(change).status_code == 200
     if admin.site._registry[model].has_add_permission(_request(admin_client)):
-        add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-        assert admin_client.get(add).status_code == 200
+        add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        if model in STAFF_FORMS:  # admin's add link opens the one staff form
+            assert add.status_code == 302 and add["Location"] == reverse(STAFF_FORMS[model])
+        else:
+            assert add.status_code == 200
+
+
+STAFF_FORMS = {Subscription: "subscription_create"}
 
 
 def _request(client):

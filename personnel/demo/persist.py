@@ -12,9 +12,11 @@ from personnel.models import (
     PlanningEntry,
     Position,
     Posting,
+    PostType,
     Sector,
     TrainingRecord,
 )
+from personnel.post_types import match_code
 from personnel.text import fold_vietnamese
 
 from .geography import PROVINCE_CODE, ROOT_UNIT_CODE
@@ -86,9 +88,11 @@ def persist_plan(plan: DemoPlan) -> dict[str, int]:
         )
         unit.save()
 
+    post_types = {t.code: t for t in PostType.objects.all()}  # bulk_create skips Position.save()
     positions = {
         spec.key: Position(
             org_unit=units[spec.unit_code],
+            post_type=post_types[match_code(spec.title, units[spec.unit_code].level, spec.kind)],
             title=spec.title,
             kind=spec.kind,
             is_key=spec.is_key,

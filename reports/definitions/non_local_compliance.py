@@ -1,4 +1,8 @@
-"""Key posts requiring a non-local holder: compliance by post type and by locality."""
+"""Key posts requiring a non-local holder: compliance by post type and by locality, and
+against the configured targets with their deadlines (``NonLocalTarget``).
+
+Rows count by post type, not by the wording of a title: the secretaries of a Huyện ủy, a
+Thị ủy and a Thành ủy are one type, "Bí thư cấp ủy cấp huyện 10/10"."""
 
 from collections import defaultdict
 
@@ -7,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from personnel.choices import Level
-from personnel.models import Official, Position, Posting
+from personnel.models import Official, Position, Posting, PostType
 from rotation.rules import is_local
 from rotation.selectors import scope_q
 
+from ..models import NonLocalTarget
 from ..registry import Context, People, ReportDefinition, Result, Table, register
 from .common import format_day, ratio
 from .people import official_people
@@ -23,7 +28,7 @@ def _posts(ctx: Context) -> tuple[list[Position], dict[int, Posting]]:
     positions = list(
         Position.objects.filter(requires_non_local=True, is_active=True, org_unit__is_active=True)
         .filter(scope_q(ctx.scope, "org_unit"))
-        .select_related("org_unit__locality")
+        .select_related("org_unit__locality", "post_type")
         .order_by("org_unit__path", "display_order")
     )
     holders = {
@@ -35,9 +40,9 @@ def _posts(ctx: Context) -> tuple[list[Position], dict[int, Posting]]:
     return positions, holders
 
 
-def _type_key(position: Position) -> tuple[str, str]:
-    """(level code, title): the post type a row of "by post type" counts."""
-    return (position.org_unit.level, position.title)
+def _type_key(position: Position) -> str:
+    """The post type a row of "by post type" counts (its code)."""
+    return position.post_type.code
 
 
 def _place(position: Position) -> tuple[int | None, str]:
@@ -47,15 +52,15 @@ def _place(position: Position) -> tuple[int | None, str]:
 
 
 def people(ctx: Context, key: dict) -> People:
-    """The holders a row counts: of one post type (level and title) or one place; with
-    ``non_local``, only those who are not local."""
+    """The holders a row counts: of one post type or one place; with ``non_local``, only
+    those who are not local."""
     positions, holders = _posts(ctx)
     chosen = []
     for position in positions:
         holder = holders.get(position.pk)
         if holder is None:
             continue
-        if "title" in key and list(_type_key(position)) != [key.get("level"), key["title"]]:
+        if "post_type" in key and _type_key(position) != key["post_type"]:
             continue
         if "locality" in key and _place(position)[0] != key["locality"]:
             continue
@@ -73,11 +78,40 @@ def _drills(key: dict, counts: list[int]) -> tuple[dict | None, dict | None]:
     return row, cells
 
 
+class Assessment:
+    """A target's state on the report's day."""
+
+    MET = gettext_lazy("Đạt")
+    NOT_MET = gettext_lazy("Chưa đạt")
+    OVERDUE = gettext_lazy("Quá hạn, chưa đạt")
+
+
+def assess(target: NonLocalTarget, non_local: int, filled: int, on) -> str:
+    """Met when the share of filled posts held by non-local cadres reaches the target;
+    otherwise not met until the deadline, overdue after it."""
+    if filled and non_local * 100 >= target.share * filled:
+        return str(Assessment.MET)
+    return str(Assessment.OVERDUE if on > target.deadline else Assessment.NOT_MET)
+
+
+def _targets(post_types: dict[str, PostType]) -> dict[str, NonLocalTarget]:
+    """The target in force for each post type: the earliest deadline not yet passed, else
+    the latest one (so a missed deadline stays visible as overdue)."""
+    chosen: dict[str, NonLocalTarget] = {}
+    targets = NonLocalTarget.objects.filter(post_type__code__in=post_types).select_related(
+        "post_type"
+    )
+    for target in targets.order_by("deadline"):
+        chosen.setdefault(target.post_type.code, target)
+    return chosen
+
+
 def compute(ctx: Context) -> Result:
     on = ctx.date_to
     positions, holders = _posts(ctx)
     by_type = defaultdict(lambda: [0, 0, 0])  # non-local, filled, posts
     by_locality = defaultdict(lambda: [0, 0, 0])
+    post_types: dict[str, PostType] = {}
     details = []
     for position in positions:
         holder = holders.get(position.pk)
@@ -85,6 +119,7 @@ def compute(ctx: Context) -> Result:
         local = holder is not None and is_local(holder.official, unit)
         non_local = holder is not None and not local
         type_key = _type_key(position)
+        post_types[type_key] = position.post_type
         place = _place(position)
         for bucket in (by_type[type_key], by_locality[place]):
             bucket[0] += non_local
@@ -101,22 +136,32 @@ def compute(ctx: Context) -> Result:
                 else (_("Người địa phương") if local else _("Không phải người địa phương")),
             ]
         )
-    # Compliance is over the posts that are filled ("10/10 bí thư huyện ủy không phải người
-    # địa phương"); vacant posts are counted apart.
+    targets = _targets(post_types)
+    # Compliance is over the posts that are filled ("10/10 bí thư cấp ủy cấp huyện không phải
+    # người địa phương"); vacant posts are counted apart.
     total_non_local = sum(v[0] for v in by_type.values())
     total_filled = sum(v[1] for v in by_type.values())
     vacant = len(positions) - total_filled
-    parts = [
-        f"{title} ({str(Level(level).label).lower()}) {ratio(v[0], v[1])}"
-        for (level, title), v in by_type.items()
-        if v[1]
-    ]
+    parts = [f"{post_types[code].name} {ratio(v[0], v[1])}" for code, v in by_type.items() if v[1]]
     sentence = _(
         "Đến ngày %(on)s, %(ratio)s chức danh phải bố trí cán bộ không phải người địa phương đang do cán bộ "
         "không phải người địa phương đảm nhiệm"
     ) % {"on": format_day(on), "ratio": ratio(total_non_local, total_filled)}
     sentence += (_("; trong đó: ") + "; ".join(parts)) if parts else ""
     sentence += (_("; còn %(n)d chức danh trống.") % {"n": vacant}) if vacant else "."
+    missed = [
+        _("%(type)s (chỉ tiêu %(share)d%% đến %(deadline)s, %(state)s)")
+        % {
+            "type": post_types[code].name,
+            "share": target.share,
+            "deadline": format_day(target.deadline),
+            "state": assess(target, *by_type[code][:2], on).lower(),
+        }
+        for code, target in targets.items()
+        if assess(target, *by_type[code][:2], on) != str(Assessment.MET)
+    ]
+    if missed:
+        sentence += " " + _("Chưa đạt chỉ tiêu: %(list)s.") % {"list": "; ".join(missed)}
     columns = [
         ("non_local", _("Không phải người địa phương")),
         ("filled", _("Đã bố trí")),
@@ -126,13 +171,29 @@ def compute(ctx: Context) -> Result:
     ]
     type_table = Table(
         "by_post_type",
-        _("Theo chức danh"),
-        [("level", _("Cấp")), ("title", _("Chức danh")), *columns],
+        _("Theo loại chức danh"),
+        [
+            ("level", _("Cấp")),
+            ("post_type", _("Loại chức danh")),
+            *columns,
+            ("target", _("Chỉ tiêu")),
+            ("deadline", _("Thời hạn")),
+            ("assessment", _("Đánh giá")),
+            ("basis", _("Căn cứ")),
+        ],
     )
-    for (level, title), v in by_type.items():
-        key = {"level": level, "title": title}
+    for code, v in by_type.items():
+        post_type, target = post_types[code], targets.get(code)
+        level = str(Level(post_type.level).label) if post_type.level else ""
+        against = (
+            [f"{target.share}%", format_day(target.deadline), assess(target, *v[:2], on)]
+            + [target.basis]
+            if target
+            else ["", "", "", ""]
+        )
         type_table.add(
-            [Level(level).label, title, *v, v[2] - v[1], ratio(v[0], v[1])], *_drills(key, v)
+            [level, post_type.name, *v, v[2] - v[1], ratio(v[0], v[1]), *against],
+            *_drills({"post_type": code}, v),
         )
     locality_table = Table("by_locality", _("Theo địa bàn"), [("locality", _("Địa bàn")), *columns])
     for (locality_id, name), v in by_locality.items():
@@ -156,7 +217,7 @@ def compute(ctx: Context) -> Result:
         tables=[type_table, locality_table, detail_table],
         chart={
             "title": _("Số chức danh do cán bộ không phải người địa phương đảm nhiệm"),
-            "labels": [title for (_level, title) in by_type],
+            "labels": [post_types[code].name for code in by_type],
             "values": [v[0] for v in by_type.values()],
             "series_label": _("Không phải người địa phương"),
         },
@@ -175,7 +236,8 @@ register(
         code="non_local_compliance",
         title=gettext_lazy("Bố trí cán bộ không phải người địa phương"),
         description=gettext_lazy(
-            "Chức danh phải bố trí người không phải người địa phương: tỷ lệ đạt theo chức danh và địa bàn."
+            "Chức danh phải bố trí người không phải người địa phương: tỷ lệ đạt theo loại chức danh "
+            "và địa bàn, so với chỉ tiêu và thời hạn (như Kết luận 201-KL/TW)."
         ),
         compute=compute,
         people=people,

@@ -25,7 +25,7 @@ def compute(ctx: Context) -> Result:
     horizon = on + relativedelta(months=months)
     limit_years = parameters().two_term_years
     two_term = continuous_tenures(
-        on=on, min_years=limit_years, kinds=(PositionKind.HEAD,), scope=ctx.scope
+        on=on, min_years=limit_years, two_term_limited=True, scope=ctx.scope
     )
     flagged = {(t.official_id, t.position_id) for t in two_term}
     long_tenure = [

@@ -37,6 +37,7 @@ from django.utils.http import urlencode
 from accounts.choices import ROLE_RANK, Role
 from personnel.models import Evaluation, PlanningEntry, TrainingRecord
 from reports import registry
+from reports.models import NonLocalTarget
 from tests.accounts.matrix_support import (
     CANARY_WORD,
     Entry,
@@ -126,6 +127,10 @@ def _admin_objects(w):
                                    owner_b=None),
         "personnel.sector": pair(w.sectors.party, w.sectors.party, scoped=False, owner_a=None,
                                  owner_b=None),
+        "personnel.posttype": pair(w.positions.a_deputy.post_type, w.positions.b_deputy.post_type,
+                                   scoped=False, owner_a=None, owner_b=None),
+        "reports.nonlocaltarget": pair(*[NonLocalTarget.objects.order_by("pk").first()] * 2,
+                                       scoped=False, owner_a=None, owner_b=None),
         "personnel.orgunit": pair(w.units.a, w.units.b),
         "personnel.position": pair(w.positions.a_deputy, w.positions.b_deputy),
         "personnel.official": pair(o.a1, o.b1),
@@ -195,6 +200,8 @@ SUPERUSER_ONLY = {"auth.group"}
 ADMIN_ONLY = {
     "personnel.locality",
     "personnel.sector",
+    "personnel.posttype",
+    "reports.nonlocaltarget",
     "accounts.user",
     "accounts.auditevent",
     "django_celery_beat.periodictask",

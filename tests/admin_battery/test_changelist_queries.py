@@ -30,9 +30,10 @@ from django_celery_beat.models import (
 
 from accounts.choices import Role
 from accounts.models import AuditEvent
+from personnel.models import PostType
 from reports import delivery
 from reports.choices import DeliveryStatus, RunStatus
-from reports.models import Delivery, ReportRun, Subscription
+from reports.models import Delivery, NonLocalTarget, ReportRun, Subscription
 from rotation import services as rotation_services
 from rotation.choices import ReviewPeriod
 from rotation.models import Alert
@@ -162,6 +163,23 @@ def add_units(env, n):
 def add_positions(env, n):
     for _ in range(n):
         PositionFactory(org_unit=env.world.units.hu_a, title=f"Phó Chánh Văn phòng {next(serial)}")
+
+
+def add_post_types(env, n):
+    for _ in range(n):
+        i = next(serial)
+        PostType.objects.create(code=f"test.{i}", name=f"Loại {i}", kind="member")
+
+
+def add_targets(env, n):
+    post_type = PostType.objects.get(code="province.committee_chair")
+    for _ in range(n):
+        NonLocalTarget.objects.create(
+            post_type=post_type,
+            share=90,
+            deadline=dt.date(2030, 1, 1) + dt.timedelta(next(serial)),
+            basis="Nghị quyết",
+        )
 
 
 def add_officials(env, n):
@@ -301,6 +319,8 @@ BUILDERS: dict[str, Callable | str] = {
     "personnel.Sector": add_sectors,
     "personnel.OrgUnit": add_units,
     "personnel.Position": add_positions,
+    "personnel.PostType": add_post_types,
+    "reports.NonLocalTarget": add_targets,
     "personnel.Official": add_officials,
     "personnel.Posting": add_officials,  # one posting each
     "personnel.TrainingRecord": add_trainings,

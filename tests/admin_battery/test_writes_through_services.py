@@ -439,6 +439,8 @@ TABLE: dict[str, list[Case] | str] = {
         "clean_parent (personnel.admin.OrgUnitAdminForm)"
     ),
     "personnel.Position": "reference data: model validation only, no service",
+    "personnel.PostType": "reference data (the post type catalogue): model validation only",
+    "reports.NonLocalTarget": "reference data (targets): model validation and constraints only",
     "personnel.TrainingRecord": "no service: model validation only",
     "personnel.Evaluation": "no service: model validation only",
     "personnel.PlanningEntry": "no service: model validation only",

@@ -191,7 +191,7 @@ EXPECTED = {
     "non_local_compliance": {
         "figures": {"non_local": 2, "filled": 3, "posts": 4, "vacant": 1},
         "rows": {
-            "by_post_type": "Bí thư Huyện ủy A",
+            "by_post_type": "Bí thư cấp ủy cấp huyện",
             "by_locality": "Huyện A",
             "posts": "Phạm Văn Địa",
         },
