@@ -57,6 +57,10 @@ SERVICE_TESTS = [
     "tests/rotation/test_daily_job.py",
     "tests/rotation/test_incremental_rules.py",
     "tests/rotation/test_need_to_know.py",
+    "tests/rotation/test_services_reviews.py",
+    "tests/rotation/test_services_decisions.py",
+    "tests/rotation/test_services_movements.py",
+    "tests/rotation/test_services_apply.py",
 ]
 
 # Module (or package folder) -> the tests that exercise it. A mutant runs only these.
@@ -99,15 +103,26 @@ MODULES: dict[str, list[str]] = {
         "tests/reports/test_reports.py",
     ],
     "reports/delivery.py": [
+        "tests/reports/test_mut_delivery.py",
         "tests/reports/test_delivery_claims.py",
         "tests/reports/test_delivery.py",
         "tests/reports/test_subscription_recipients.py",
     ],
+    # Fast, sharp files first (a mutant stops at its first failure); the slow
+    # every-report battery last.
     "reports/definitions/": [
+        "tests/reports/test_mut_common.py",
+        "tests/reports/test_reports.py",
         "tests/reports/test_definition_boundaries.py",
         "tests/reports/test_rotation_summary.py",
+        "tests/reports/test_mut_report_people.py",
+        "tests/reports/test_mut_non_local_compliance.py",
+        "tests/reports/test_mut_planning_structure.py",
+        "tests/reports/test_mut_training_standards.py",
+        "tests/reports/test_mut_consultation_serving.py",
+        "tests/reports/test_mut_tenure_watchlist.py",
+        "tests/reports/test_non_local_targets.py",
         "tests/reports/test_figures.py",
-        "tests/reports/test_reports.py",
         "tests/reports/test_every_report.py",
     ],
 }
@@ -138,6 +153,100 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "_label: LEVEL_RANK[Level(origin)] < LEVEL_RANK[Level(destination)] → "
         "LEVEL_RANK[Level(origin)] <= LEVEL_RANK[Level(destination)]": (
             "equal ranks are the same level, already answered by `origin == destination` above"
+        ),
+    },
+    "rotation/services.py": {
+        "decision_update: decision.save(…) without update_fields=": (
+            "the decision was just read under lock (`lock_decision`) and only the changed "
+            "fields differ, so writing every field writes the same row"
+        ),
+        "decision_update: sorted(changes) or None → sorted(changes) and None": (
+            "as without update_fields: the row was just read under lock, so writing every field "
+            "(or, when nothing changed, none) leaves the same row"
+        ),
+        "decision_request_consultations: decision.save(…) without update_fields=": (
+            "the decision was read under lock (`lock_decision`) and only `status` changed on "
+            "it (the consultations and findings are other rows): the same row is written"
+        ),
+        "consultation_answer: consultation.save(…) without update_fields=": (
+            "the consultation was just read under lock (`select_for_update`) and only the "
+            "three answer fields changed, so writing every field writes the same row"
+        ),
+        "decision_approve: OrgUnit.objects.filter(…) without pk__in=": (
+            "only fetches more names: the answer looks up just the missing units' ids"
+        ),
+        "decision_approve: decision.save(…) without update_fields=": (
+            "the decision was read under lock (`lock_decision`) and every field changed since "
+            "is in update_fields: writing every field writes the same row"
+        ),
+        "decision_approve: _after_commit_notify(…) without by=": (
+            "without `by_id` the approval notices audit `decision.approved_by`, which was just "
+            "set to `by` (a retry passes the same None along)"
+        ),
+        "decision_cancel: decision.save(…) without update_fields=": (
+            "the decision was read under lock (`lock_decision`) and only the three cancel "
+            "fields changed, so writing every field writes the same row"
+        ),
+    },
+    "rotation/services_apply.py": {
+        "_end_serving_rotations: earlier.save(…) without update_fields=": (
+            "the serving rotations were read just before in this transaction, and an applied "
+            "movement's other fields never change (movement_update and refresh_findings act "
+            "before approval): writing every field writes the same row"
+        ),
+        "_movement_apply: previous.end_date > day_before → previous.end_date >= day_before": (
+            "when the previous posting already ends the day before, `posting_close` with that "
+            "same day rewrites the same end date and recomputes the same current posting"
+        ),
+        "_movement_apply: movement.save(…) without update_fields=": (
+            "the movement was just read under lock (`select_for_update`) and only `applied_at` "
+            "and `new_posting` changed, so writing every field writes the same row"
+        ),
+        "decision_apply_due: movement_apply_retrying(…) without by=": (
+            "`by` is used by `_movement_apply` only for `require_role` and `require_manager` on "
+            "the same decision, which `decision_apply_due` has already checked for `by`"
+        ),
+        "movement_end: movement.save(…) without update_fields=": (
+            "the movement was just read under lock (`select_for_update`) and only the three "
+            "outcome fields changed, so writing every field writes the same row"
+        ),
+    },
+    "rotation/services_reviews.py": {
+        "_validate_review: raise ValidationError(_('Đã có đánh giá của kỳ này.')) → (removed)": (
+            "`review.full_clean()` just after validates the model's `review_once_per_period` "
+            "constraint (same movement, period and year, other rows only) and raises the same "
+            "non-field message"
+        ),
+        "review_update: review.save(…) without update_fields=": (
+            "the review was just read under lock (`select_for_update`) and only the changed "
+            "fields differ, so writing every field writes the same row"
+        ),
+        "review_update: sorted(changes) or None → sorted(changes) and None": (
+            "as without update_fields: the row was just read under lock, so writing every field "
+            "(or, when nothing changed, none) leaves the same row"
+        ),
+    },
+    "rotation/services_movements.py": {
+        "_vacated_position_id: …s.filter(pk=movement.from_posting_id).values_list(…) "
+        "without flat=": (
+            "the value only feeds `to_position_id__in`, whose RelatedIn lookup takes a one-value "
+            "tuple's value (`get_normalized_value(...)[0]`); `(None,)` becomes NULL, which "
+            "matches nothing: the same siblings are refreshed"
+        ),
+        "_vacated_position_id: True → False": (
+            "flat=False, as above: `to_position_id__in` unpacks the one-value tuple"
+        ),
+        "_refresh_affected: exclude_pk is not None → exclude_pk is None": (
+            "not excluding the changed movement only re-evaluates it against the rows it was "
+            "just evaluated and saved with (same findings); `exclude(pk=None)` excludes nothing"
+        ),
+        "_refresh_affected: affected.exclude(…) without pk=": (
+            "not excluding the changed movement only re-evaluates it against the rows it was "
+            "just evaluated and saved with, giving the same findings"
+        ),
+        "_save_movement: movement.full_clean(…) without exclude=": (
+            "`findings` is `blank=True` and always the JSON list the service just computed: "
+            "validating it too refuses nothing"
         ),
     },
     "personnel/retirement.py": {
@@ -190,6 +299,102 @@ EQUIVALENT: dict[str, dict[str, str]] = {
         "_claim: DeliveryAttempt(…) without kind=": "the field's default is the same `AUTO`",
         "_claim: DeliveryAttempt(…) without requested_at=": (
             "the field's default is `timezone.now`, the same moment to within microseconds"
+        ),
+        "subscription_save: PeriodicTask(…) without task=": (
+            "`task.task = SEND_TASK` is assigned two lines below, before the task is saved"
+        ),
+        "subscription_save: subscription.save(…) without update_fields=": (
+            "the whole row was saved just above in the same transaction and only "
+            "`periodic_task` changed since, so writing every field writes the same row"
+        ),
+    },
+    # Keys name the function, not the file: each reason says which file and line it is;
+    # the same key in another file of the package is killed (checked in docs/mutation.json).
+    "reports/definitions/": {
+        "compute: Official.objects.filter(…) without date_of_birth__lte=": (
+            "tenure_watchlist.py:42, a prefilter only: `retirement_date` is never earlier than "
+            "55 years after birth, so everyone it drops also fails `on < retirement <= horizon`"
+        ),
+        "compute: horizon - relativedelta(years=YOUNGEST_RETIREMENT_YEARS) → "
+        "horizon + relativedelta(years=YOUNGEST_RETIREMENT_YEARS)": (
+            "tenure_watchlist.py:44, the same prefilter made wider; the exact check decides"
+        ),
+        "compute: relativedelta(…) without years=": (
+            "tenure_watchlist.py:44, the same prefilter made wider; the exact check decides"
+        ),
+        "compute: zip(…) without strict=": (
+            "tenure_watchlist.py:158, training_standards.py:213, planning_structure.py:156: "
+            "both sides are built one item per item of the other, so their lengths are equal"
+        ),
+        "compute: zip(…) without strict= [2]": (
+            "planning_structure.py:187: the three keys and the three share rows, equal lengths"
+        ),
+        "compute: True → False": (
+            "training_standards.py:213 and planning_structure.py:156 (`strict=`, lengths always "
+            "equal); consultation_compliance.py:57 (`distinct=` of the answers count: decisions "
+            "are filtered by `pk__in`, so consultations are the only join and never repeat)"
+        ),
+        "compute: True → False [2]": (
+            "tenure_watchlist.py:158 and planning_structure.py:187 (`strict=`, equal lengths); "
+            "consultation_compliance.py:67 (`distinct=` of cadres per decision: `movement_add` "
+            "refuses a second leg of one official in a decision)"
+        ),
+        "compute: Count(…) without distinct=": (
+            "consultation_compliance.py:56: decisions are filtered by `pk__in`, so the answers "
+            "count joins consultations only and no consultation row repeats"
+        ),
+        "compute: Count(…) without distinct= [2]": (
+            "consultation_compliance.py:67: `movement_add` refuses a second leg of one official "
+            "in a decision, so movements per decision are cadres per decision"
+        ),
+        "compute: 0 → 1": (
+            "consultation_compliance.py:98: a decision is listed only when it or one of its "
+            "movements is in the scope, the condition `_movements` counts by, and an approved "
+            "decision has movements that cannot be removed: the default of `cadres.get` is unused"
+        ),
+        "compute: 0 → 1 [2]": "consultation_compliance.py:133: as for line 98",
+        "compute: _movements(ctx).filter(…) without decision__in=": (
+            "consultation_compliance.py:63: `cadres` is read only with the listed decisions' ids"
+        ),
+        "compute: RotationReview.objects.filter(…) without movement__in=": (
+            "rotated_serving.py:25: `reviewed` is probed only with the listed movements' ids"
+        ),
+        "_posts: Posting.objects.filter(…) without position__in=": (
+            "non_local_compliance.py:36: `holders` is read only with the listed positions' ids"
+        ),
+        "people: 0 → 1": (
+            "training_standards.py:106: `standards(0)` is read for its keys only, not targets"
+        ),
+        "_sentence: 0 → 1": (
+            "rotation_summary.py:100: a kind has movements exactly when it has cadres, so "
+            "filtering on the count of either keeps the same kinds"
+        ),
+        "_sentence: 0 → 1 [4]": (
+            "rotation_summary.py:100: the second item of the `(0, 0)` default is never read"
+        ),
+        "_tier_kind_table: 0 → 1 [5]": (
+            "rotation_summary.py:127: the second item of the `(0, 0)` default is never read"
+        ),
+        "_tier_kind_table: 0 → 1 [7]": (
+            "rotation_summary.py:139: the second item of the `(0, 0)` default is never read"
+        ),
+        "compute: 0 → 1 [14]": (
+            "rotation_summary.py:228: the second item of the `(0, 0)` default is never read"
+        ),
+        "compute: 0 → 1 [15]": (
+            "rotation_summary.py:230: the first item of the `(0, 0)` default is never read"
+        ),
+        "_tier_kind_table: zip(…) without strict=": (
+            "rotation_summary.py:145: `kind_totals` is built one item per kind"
+        ),
+        "_tier_kind_table: zip(…) without strict= [2]": (
+            "rotation_summary.py:135: `counts` is built one item per kind"
+        ),
+        "_tier_kind_table: True → False [7]": (
+            "rotation_summary.py:145: `strict=`, `kind_totals` has one item per kind"
+        ),
+        "_tier_kind_table: True → False [8]": (
+            "rotation_summary.py:135: `strict=`, `counts` has one item per kind"
         ),
     },
     "personnel/terms.py": {
