@@ -94,7 +94,7 @@ def assess(target: NonLocalTarget, non_local: int, filled: int, on) -> str:
     return str(Assessment.OVERDUE if on > target.deadline else Assessment.NOT_MET)
 
 
-def _targets(post_types: dict[str, PostType]) -> dict[str, NonLocalTarget]:
+def _targets(post_types: dict[str, PostType], on) -> dict[str, NonLocalTarget]:
     """The target in force for each post type: the earliest deadline not yet passed, else
     the latest one (so a missed deadline stays visible as overdue)."""
     chosen: dict[str, NonLocalTarget] = {}
@@ -102,7 +102,9 @@ def _targets(post_types: dict[str, PostType]) -> dict[str, NonLocalTarget]:
         "post_type"
     )
     for target in targets.order_by("deadline"):
-        chosen.setdefault(target.post_type.code, target)
+        current = chosen.get(target.post_type.code)
+        if current is None or current.deadline < on:
+            chosen[target.post_type.code] = target
     return chosen
 
 
@@ -136,7 +138,7 @@ def compute(ctx: Context) -> Result:
                 else (_("Người địa phương") if local else _("Không phải người địa phương")),
             ]
         )
-    targets = _targets(post_types)
+    targets = _targets(post_types, on)
     # Compliance is over the posts that are filled ("10/10 bí thư cấp ủy cấp huyện không phải
     # người địa phương"); vacant posts are counted apart.
     total_non_local = sum(v[0] for v in by_type.values())

@@ -124,3 +124,16 @@ def test_a_vacant_post_type_with_a_target_is_not_met(world, superuser, chair):
 def test_the_post_type_catalogue_names_a_target_by_type_not_title(world):
     target = NonLocalTarget.objects.get(post_type__code="province.chief_inspector")
     assert target.post_type == PostType.objects.get(code="province.chief_inspector")
+
+
+def test_the_target_in_force_is_the_next_deadline_not_one_already_passed(
+    world, make_official, superuser, chair
+):
+    NonLocalTarget.objects.create(
+        post_type=chair.post_type, share=50, deadline=D(2024, 12, 31), basis="Nghị quyết cũ"
+    )
+    make_official(position=chair, hometown=world.localities.p, since=D(2021, 1, 1))
+    row = rows_of(stored(world, superuser, D(2025, 6, 30)))["Chủ tịch Ủy ban nhân dân cấp tỉnh"]
+    assert row[7:10] == ["100%", "15/12/2025", "Chưa đạt"]
+    late = rows_of(stored(world, superuser, D(2026, 1, 31)))["Chủ tịch Ủy ban nhân dân cấp tỉnh"]
+    assert late[7:10] == ["100%", "15/12/2025", "Quá hạn, chưa đạt"]
