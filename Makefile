@@ -16,8 +16,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP) ## migrate, load demo data if empty, start web + worker + beat
 	./scripts/run.sh
 
+# One test process per core (pytest-xdist); each process has its own test database and
+# its own broker queue (tests/conftest.py). TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
+
 test: $(STAMP) ## run the whole test suite (DATABASE_URL / REDIS_URL select real services)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 bench: $(STAMP) ## scale data in PostgreSQL (BENCH_DATABASE_URL) and timings -> bench/RESULTS.md
 	SECRET_KEY=$${SECRET_KEY:-$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \

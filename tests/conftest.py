@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.db import connection
 
@@ -9,6 +11,15 @@ def pytest_configure(config):
 
     # Hashing with the production hasher costs ~0.3 s a user; tests need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    # Under pytest-xdist every process has its own test database; it gets its own broker
+    # queue too, so that a real worker started by one process never takes (or purges)
+    # the tasks of another.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from config.celery import app
+
+        app.conf.task_default_queue = f"tests-{worker}"
 
 
 @pytest.fixture
