@@ -59,6 +59,10 @@ class ApproverRequiredMixin(StaffRequiredMixin):
     required_role = Role.APPROVER
 
 
+class AdministratorRequiredMixin(StaffRequiredMixin):
+    required_role = Role.ADMINISTRATOR
+
+
 class CappedPaginator(Paginator):
     """Counts at most ``cap`` rows: no unbounded COUNT(*) on large tables.
 

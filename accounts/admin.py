@@ -4,6 +4,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
@@ -81,14 +82,44 @@ class PasswordChangeForm(AdminPasswordChangeForm):
     )
 
 
+class EndedScopeFilter(admin.SimpleListFilter):
+    """Users whose scope unit ended in a reorganisation: they see nothing until an
+    administrator gives them the successor unit (or another scope)."""
+
+    title = _("phạm vi")
+    parameter_name = "scope_state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ended", _("Đơn vị đã kết thúc: cần giao phạm vi mới")),
+            ("none", _("Chưa được giao phạm vi")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ended":
+            return queryset.filter(scope__valid_to__lt=timezone.localdate())
+        if self.value() == "none":
+            return queryset.filter(scope__isnull=True)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(PermissionsInWordsMixin, NotFoundAdminMixin, DjangoUserAdmin):
     """Superusers manage everyone; a scoped administrator manages the users of their
     subtree only and can never raise their own role, scope or flags."""
 
     change_password_form = PasswordChangeForm
-    list_display = ("username", "get_full_name", "email", "scope", "role", "is_staff", "is_active")
-    list_filter = ("role", "is_staff", "is_superuser", "is_active")
+    list_display = (
+        "username",
+        "get_full_name",
+        "email",
+        "scope",
+        "scope_state",
+        "role",
+        "is_staff",
+        "is_active",
+    )
+    list_filter = ("role", EndedScopeFilter, "is_staff", "is_superuser", "is_active")
     list_select_related = ("scope",)
     autocomplete_fields = ("scope",)
     fieldsets = (
@@ -103,6 +134,14 @@ class UserAdmin(PermissionsInWordsMixin, NotFoundAdminMixin, DjangoUserAdmin):
     @admin.display(description=_("họ tên"))
     def get_full_name(self, obj):
         return obj.get_full_name()
+
+    @admin.display(description=_("tình trạng phạm vi"))
+    def scope_state(self, obj):
+        if obj.scope is not None and obj.scope.has_ended:
+            return _("Đơn vị đã kết thúc ngày %(day)s: cần giao phạm vi mới") % {
+                "day": obj.scope.valid_to.strftime("%d/%m/%Y")
+            }
+        return "—"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -3,7 +3,7 @@
 viewer reads; officer also adds and changes records; approver likewise (the
 approval actions check the role themselves); administrator may also delete and
 manage users. Reference data shared by the whole province (localities, sectors, post
-types, non-local targets) is changed by administrators only. The Celery beat schedules are system-wide
+types, non-local targets, reorganisations) is changed by administrators only. The Celery beat schedules are system-wide
 (one crontab serves the subscriptions of every unit, and a periodic task sends another
 unit's reports), so only superusers edit them; staff schedule their own subscriptions
 through the subscription form. A staff user with no scope has no permission at all. Which *rows* a user reaches is the scope's business
@@ -25,7 +25,15 @@ ROLE_ACTIONS = {
 ADMIN_ONLY_APPS = frozenset({"accounts"})
 #: models (``app_label.model_name``) every staff user may read but only administrators change.
 REFERENCE_MODELS = frozenset(
-    {"personnel.locality", "personnel.sector", "personnel.posttype", "reports.nonlocaltarget"}
+    {
+        "personnel.locality",
+        "personnel.sector",
+        "personnel.posttype",
+        "personnel.reorganisation",
+        "personnel.unitsuccession",
+        "personnel.localitysuccession",
+        "reports.nonlocaltarget",
+    }
 )
 
 

@@ -11,6 +11,7 @@ def staff(request):
     return {
         "can_prepare": user.has_role(Role.OFFICER),
         "can_approve": user.has_role(Role.APPROVER),
+        "can_administer": user.has_role(Role.ADMINISTRATOR),
     }
 
 

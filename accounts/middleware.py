@@ -30,6 +30,19 @@ class RequestIdMiddleware:
         return response
 
 
+class ScopePathsCacheMiddleware:
+    """The paths a scope reads (``scoping.readable_paths``) are looked up once per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .scoping import scope_paths_cache
+
+        with scope_paths_cache():
+            return self.get_response(request)
+
+
 class NoScopeMiddleware:
     """A staff user without a scope sees a clear message instead of empty pages.
 

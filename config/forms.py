@@ -9,6 +9,13 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "partials/forms/field.html"
 
 
+class DateInput(forms.DateInput):
+    """dd/mm/yyyy text input (the format staff type; DATE_INPUT_FORMATS parses it)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%d/%m/%Y")
+
+
 class BootstrapFormMixin:
     """Gives widgets Bootstrap's classes, and marks invalid fields for screen readers."""
 

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.ScopePathsCacheMiddleware",
     # The language is chosen before anything can fail (CommonMiddleware refuses an unknown
     # host), so that every error page is in the user's language, not a previous request's.
     "accounts.middleware.SiteLanguageMiddleware",

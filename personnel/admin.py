@@ -3,6 +3,7 @@ import dataclasses
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import (
@@ -27,6 +28,7 @@ from .masking import (
 )
 from .models import (
     POST_TYPE_FLAGS,
+    Discipline,
     Evaluation,
     Locality,
     Official,
@@ -71,10 +73,34 @@ class FoldedSearchAdminMixin:
         return search_folded(queryset, search_term, fields, limit=self.folded_search_limit), False
 
 
+class ValidityFilter(admin.SimpleListFilter):
+    """In force today / ended / not yet in force (units and localities end, never vanish)."""
+
+    title = _("hiệu lực")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("current", _("Đang hoạt động")),
+            ("ended", _("Đã kết thúc")),
+            ("future", _("Chưa có hiệu lực")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.valid_on(today)
+        if self.value() == "ended":
+            return queryset.ended_by(today)
+        if self.value() == "future":
+            return queryset.filter(valid_from__gt=today)
+        return queryset
+
+
 @admin.register(Locality)
 class LocalityAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "level", "parent", "is_active")
-    list_filter = ("level", "is_active")
+    list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
+    list_filter = ("level", ValidityFilter)
     search_fields = ("code", "name")
     folded_search_fields = ("name", "code")
     list_select_related = ("parent",)
@@ -100,7 +126,8 @@ class OrgUnitAdminForm(forms.ModelForm):
             "parent",
             "email",
             "requires_consultation_answers",
-            "is_active",
+            "valid_from",
+            "valid_to",
         ]
 
     def clean_parent(self):
@@ -119,8 +146,17 @@ class OrgUnitAdminForm(forms.ModelForm):
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "level", "sector", "locality", "parent", "is_active")
-    list_filter = ("level", "sector", "is_active")
+    list_display = (
+        "code",
+        "name",
+        "level",
+        "sector",
+        "locality",
+        "parent",
+        "valid_from",
+        "valid_to",
+    )
+    list_filter = ("level", "sector", ValidityFilter)
     search_fields = ("code", "name")
     folded_search_fields = ("name", "code")
     list_select_related = ("sector", "locality", "parent")
@@ -245,6 +281,12 @@ class EvaluationInline(admin.TabularInline):
     extra = 0
 
 
+class DisciplineInline(admin.TabularInline):
+    model = Discipline
+    fields = ("kind", "decided_on", "basis", "issued_by", "note")
+    extra = 0
+
+
 class PlanningInline(ScopedForeignKeyMixin, admin.TabularInline):
     model = PlanningEntry
     fields = ("position", "term", "status", "approved_on", "basis")
@@ -294,7 +336,7 @@ class OfficialAdmin(ServiceWriteAdminMixin, AuditedChangeViewMixin, ScopedHistor
     autocomplete_fields = ("birthplace", "hometown")
     readonly_fields = ("current_unit", "current_posting", "retirement_date")
     show_full_result_count = False
-    inlines = (PostingInline, TrainingInline, EvaluationInline, PlanningInline)
+    inlines = (PostingInline, TrainingInline, EvaluationInline, DisciplineInline, PlanningInline)
     fieldsets = (
         (None, {"fields": ("code", "full_name", "other_names", "gender", "date_of_birth")}),
         (_("Định danh, liên hệ"), {"fields": MASKED_FIELDS}),
@@ -455,6 +497,17 @@ class EvaluationAdmin(OfficialNameSearchMixin, ScopedAdminMixin, admin.ModelAdmi
     list_display = ("official", "year", "rating")
     list_filter = ("year", "rating")
     search_fields = ("official__code",)
+    list_select_related = ("official",)
+    autocomplete_fields = ("official",)
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(OfficialNameSearchMixin, AuditedChangeViewMixin, ScopedHistoryAdmin):
+    """Disciplinary decisions, with their history: a record the higher-post rule reads."""
+
+    list_display = ("official", "kind", "decided_on", "basis", "issued_by")
+    list_filter = ("kind", "decided_on")
+    search_fields = ("official__code", "basis", "issued_by")
     list_select_related = ("official",)
     autocomplete_fields = ("official",)
 

@@ -99,3 +99,13 @@ class PlanningStatus(models.TextChoices):
     ACTIVE = "active", _("Đang trong quy hoạch")
     APPOINTED = "appointed", _("Đã bổ nhiệm")
     REMOVED = "removed", _("Đưa ra khỏi quy hoạch")
+
+
+class ReorganisationKind(models.TextChoices):
+    """What a reorganisation (sắp xếp tổ chức bộ máy) does to the units it names."""
+
+    MERGE = "merge", _("Hợp nhất, sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    RENAME = "rename", _("Đổi tên")
+    ABOLISH = "abolish", _("Giải thể, kết thúc hoạt động")
+    MOVE = "move", _("Chuyển về cơ quan cấp trên khác")

@@ -20,12 +20,13 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import BootstrapFormMixin
+from config.forms import BootstrapFormMixin, DateInput
 
 from .choices import Gender, Level, ManagementTier, OfficialStatus, PlanningStatus, PositionKind
+from .dates import SaneDateFilter
 from .forms import AutocompleteSelect
 from .masking import can_see_personal_data
-from .models import Official, OrgUnit, PlanningEntry, Sector
+from .models import Official, OrgUnit, PlanningEntry, Posting, PostType, Sector
 
 YES_CHOICES = [("1", _("Có"))]
 AGE_ERRORS = {
@@ -86,9 +87,25 @@ class OfficialFilterSet(django_filters.FilterSet):
     )
     level = django_filters.ChoiceFilter(
         label=_("Cấp"),
-        field_name="current_unit__level",
+        method="filter_level",
         choices=Level.choices,
         empty_label=_("Tất cả"),
+    )
+    post_type = django_filters.ModelChoiceFilter(
+        label=_("Loại chức danh"),
+        method="filter_post_type",
+        queryset=PostType.objects.all(),
+        empty_label=_("Tất cả"),
+        help_text=_("Ví dụ: mọi chủ tịch UBND cấp xã, dù chức danh ghi thế nào."),
+    )
+    on = SaneDateFilter(
+        label=_("Tại ngày"),
+        method="filter_on",
+        widget=DateInput(),
+        help_text=_(
+            "Cán bộ công tác (vị trí chính) tại ngày này; đơn vị, cấp và loại chức danh "
+            "tính theo vị trí tại ngày đó (dd/mm/yyyy)."
+        ),
     )
     sector = django_filters.ModelChoiceFilter(
         label=_("Ngành, khối"),
@@ -179,8 +196,39 @@ class OfficialFilterSet(django_filters.FilterSet):
         request = getattr(self, "request", None)
         return request is not None and can_see_personal_data(request.user)
 
+    @property
+    def as_of_day(self) -> dt.date | None:
+        """The day asked for ("as of"), or None for today's posts."""
+        if not self.form.is_bound or not self.form.is_valid():
+            return None
+        return self.form.cleaned_data.get("on")
+
+    def _held_on(self, **conditions):
+        """Officials with a primary posting on the day asked for matching ``conditions``."""
+        postings = (
+            Posting.objects.primary()
+            .active_on(self.as_of_day)
+            .filter(official_id=OuterRef("pk"), **conditions)
+        )
+        return Exists(postings)
+
+    def filter_on(self, queryset, name, value):
+        return queryset.filter(self._held_on())
+
     def filter_unit(self, queryset, name, unit):
+        if self.as_of_day:
+            return queryset.filter(self._held_on(org_unit__path__startswith=unit.path))
         return queryset.filter(current_unit__path__startswith=unit.path)
+
+    def filter_level(self, queryset, name, value):
+        if self.as_of_day:
+            return queryset.filter(self._held_on(org_unit__level=value))
+        return queryset.filter(current_unit__level=value)
+
+    def filter_post_type(self, queryset, name, post_type):
+        if self.as_of_day:
+            return queryset.filter(self._held_on(position__post_type=post_type))
+        return queryset.filter(current_posting__position__post_type=post_type)
 
     def filter_age_min(self, queryset, name, value):
         # At least N years old today: born on or before today minus N years.

@@ -6,17 +6,20 @@ word typed must occur in the folded name: "huyen uy a" finds "Huyện ủy A". A
 past ``FOLD_LIMIT`` rows falls back to the database's case-insensitive ``icontains``.
 """
 
+import datetime as dt
 from functools import lru_cache, reduce
 from operator import or_
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import BootstrapFormMixin
+from config.forms import BootstrapFormMixin, DateInput
 
 from .choices import Level
+from .dates import SaneDateField
 from .models import OrgUnit, Position, Sector
 from .text import fold_vietnamese
 
@@ -105,6 +108,26 @@ class UnitFilterForm(BootstrapFormMixin, forms.Form):
     pass
 
 
+class AsOfForm(BootstrapFormMixin, forms.Form):
+    """``?on=``: the day a page shows the organisation as it was (default today)."""
+
+    on = SaneDateField(
+        label=_("Tại ngày"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Xem cơ cấu và người đảm nhiệm như tại ngày này (dd/mm/yyyy)."),
+    )
+
+
+def as_of(request) -> tuple[AsOfForm, dt.date]:
+    """The form and the day asked for; an invalid or missing day gives today."""
+    form = AsOfForm(request.GET or None)
+    day = None
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data.get("on")
+    return form, day or timezone.localdate()
+
+
 class UnitFilterSet(django_filters.FilterSet):
     """Search of the unit tree page: name (diacritics-insensitive), level, sector, state."""
 
@@ -126,21 +149,32 @@ class UnitFilterSet(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         label=_("Ngành, khối"), queryset=Sector.objects.all(), empty_label=_("Tất cả ngành, khối")
     )
-    is_active = django_filters.BooleanFilter(
+    status = django_filters.ChoiceFilter(
         label=_("Tình trạng"),
-        widget=forms.Select(
-            choices=[
-                ("", _("Tất cả")),
-                ("true", _("Đang hoạt động")),
-                ("false", _("Ngừng hoạt động")),
-            ]
-        ),
+        choices=[
+            ("current", _("Đang hoạt động")),
+            ("ended", _("Đã kết thúc")),
+        ],
+        empty_label=_("Tất cả"),
+        method="filter_status",
+        help_text=_("Tính tại ngày đang xem (mặc định: hôm nay)."),
     )
 
     class Meta:
         model = OrgUnit
-        fields = ["q", "level", "sector", "is_active"]
+        fields = ["q", "level", "sector", "status"]
         form = UnitFilterForm
+
+    def __init__(self, *args, as_of: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of or timezone.localdate()
+
+    def filter_status(self, queryset, name, value):
+        if value == "current":
+            return queryset.valid_on(self.as_of)
+        if value == "ended":
+            return queryset.ended_by(self.as_of)
+        return queryset
 
     def filter_q(self, queryset, name, value):
         return search_units(queryset, value)

@@ -334,7 +334,7 @@ class OfficialCreateForm(OfficialForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = OrgUnit.objects.for_user(user).filter(is_active=True)
+        self.fields["org_unit"].queryset = OrgUnit.objects.for_user(user).current()
         self.fields["position"].queryset = (
             Position.objects.for_user(user).filter(is_active=True).select_related("org_unit")
         )

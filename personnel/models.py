@@ -29,9 +29,14 @@ from .post_types import match_code
 from .retirement import retirement_date
 from .text import fold_vietnamese, format_day
 from .tree import TreeNode
+from .validity import Validity, ValidityQuerySetMixin, validity_constraints
 
 
-class Locality(TreeNode):
+class LocalityQuerySet(ValidityQuerySetMixin, models.QuerySet):
+    pass
+
+
+class Locality(TreeNode, Validity):
     """An administrative area (province, district, commune) with its official code."""
 
     code = models.CharField(_("mã đơn vị hành chính"), max_length=16, unique=True)
@@ -45,16 +50,13 @@ class Locality(TreeNode):
         blank=True,
         related_name="children",
     )
-    is_active = models.BooleanField(
-        _("còn hiệu lực"),
-        default=True,
-        help_text=_("Bỏ chọn khi đơn vị hành chính đã sáp nhập hoặc giải thể; lịch sử vẫn giữ."),
-    )
+    objects = LocalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
         ordering = ["path"]
+        constraints = validity_constraints("locality")
 
     def __str__(self):
         return self.name
@@ -81,14 +83,14 @@ class Sector(models.Model):
         return reverse("admin:personnel_sector_change", args=[self.pk])
 
 
-class OrgUnitQuerySet(ScopedQuerySet):
+class OrgUnitQuerySet(ValidityQuerySetMixin, ScopedQuerySet):
     scope_path_lookups = ("path",)
 
     def subtree_of(self, unit: "OrgUnit"):
         return self.filter(path__startswith=unit.path)
 
 
-class OrgUnit(TreeNode):
+class OrgUnit(TreeNode, Validity):
     """An agency or committee (cơ quan, đơn vị); scope of staff users is a subtree of these."""
 
     code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
@@ -131,14 +133,13 @@ class OrgUnit(TreeNode):
             "cảnh báo và ghi nhận là “sự đã rồi”."
         ),
     )
-    is_active = models.BooleanField(_("đang hoạt động"), default=True)
-
     objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
         verbose_name_plural = _("cơ quan, đơn vị")
         ordering = ["path"]
+        constraints = validity_constraints("org_unit")
 
     def __str__(self):
         return self.name
@@ -684,3 +685,7 @@ class PlanningEntry(models.Model):
 
     def __str__(self):
         return f"{self.official} → {self.position} ({self.term})"
+
+
+from .models_discipline import Discipline  # noqa: E402,F401
+from .models_reorganisation import LocalitySuccession, Reorganisation, UnitSuccession  # noqa: E402,F401

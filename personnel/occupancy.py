@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from .choices import OfficialStatus, PlanningStatus
 from .models import Official, OrgUnit, PlanningEntry, Position, Posting
+from .validity import valid_on_q
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -42,7 +43,9 @@ def annotate_unit_counts(queryset: QuerySet[OrgUnit], *, on: dt.date) -> QuerySe
     return (
         queryset.select_related("sector")
         .annotate(
-            child_count=_count_subquery(OrgUnit.objects.filter(parent=OuterRef("pk")), "parent"),
+            child_count=_count_subquery(
+                OrgUnit.objects.filter(parent=OuterRef("pk")).valid_on(on), "parent"
+            ),
             position_count=_count_subquery(active_positions, "org_unit"),
             filled_count=_count_subquery(filled, "org_unit"),
         )
@@ -61,9 +64,11 @@ def tree_roots(user, *, on: dt.date) -> QuerySet[OrgUnit]:
 
 
 def unit_children(user, parent_ids, *, on: dt.date) -> QuerySet[OrgUnit]:
-    """The children of ``parent_ids`` inside the user's scope, active ones first, by name."""
-    children = OrgUnit.objects.for_user(user).filter(parent_id__in=list(parent_ids))
-    return annotate_unit_counts(children, on=on).order_by("-is_active", "path")
+    """The children of ``parent_ids`` inside the user's scope that exist on ``on``."""
+    children = OrgUnit.objects.for_user(user).filter(parent_id__in=list(parent_ids)).valid_on(on)
+    return annotate_unit_counts(children, on=on).order_by(
+        F("valid_to").desc(nulls_first=True), "path"
+    )
 
 
 def ancestors_in_scope(user, units) -> dict[int, list[OrgUnit]]:
@@ -259,3 +264,23 @@ def planned_candidates(user, position: Position, *, term: str) -> list[PlanningE
     )
     order = {PlanningStatus.ACTIVE: 0, PlanningStatus.APPOINTED: 1}
     return sorted(entries, key=lambda entry: order.get(entry.status, 2))
+
+
+def vacant_positions(user, *, on: dt.date) -> QuerySet[Position]:
+    """Positions in use, in units existing on ``on``, that no primary posting fills that day."""
+    return (
+        Position.objects.for_user(user)
+        .filter(is_active=True)
+        .filter(valid_on_q(on, "org_unit__"))
+        .exclude(Exists(held_on(on).filter(position=OuterRef("pk"))))
+    )
+
+
+def vacancies_by_post_type(positions: QuerySet[Position]) -> list[dict]:
+    """Counts of vacant posts per post type (one grouped query), catalogue order."""
+    return list(
+        positions.order_by()
+        .values("post_type_id", "post_type__name", "post_type__level", "post_type__display_order")
+        .annotate(n=Count("pk"))
+        .order_by("post_type__display_order", "post_type__level", "post_type__name")
+    )

@@ -21,6 +21,7 @@ from .dates import require_sane
 from .models import POST_TYPE_FLAGS, Official, OrgUnit, Position, Posting, personal_id_mismatch
 from .selectors import current_primary_posting, overlapping_primary_postings
 from .text import format_day
+from .validity import not_valid_message
 
 
 def _lock_official(official_id: int) -> Official:
@@ -40,6 +41,19 @@ def posting_check(
     require_sane(start_date=start_date, end_date=end_date)
     if end_date is not None and end_date <= start_date:
         raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    unit = org_unit if org_unit is not None else getattr(position, "org_unit", None)
+    if unit is not None:
+        _check_within_unit_validity(unit, start_date, end_date)
+
+
+def _check_within_unit_validity(unit, start_date: dt.date, end_date: dt.date | None) -> None:
+    """A posting starts while its unit exists (units end, they are not deleted).
+
+    It may end after the unit did: an official whose post a reorganisation abolished
+    keeps the posting, "to be placed", until a decision places them or they leave.
+    """
+    if not unit.is_valid_on(start_date):
+        raise ValidationError({"start_date": not_valid_message(unit, start_date)})
 
 
 def _validate_no_overlap(

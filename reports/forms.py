@@ -113,7 +113,8 @@ class ScopeChoiceField(forms.ModelChoiceField):
 
 
 def scope_field(user, **kwargs) -> ScopeChoiceField:
-    queryset = OrgUnit.objects.for_user(user).filter(is_active=True).order_by("path")
+    # Ended units stay choosable: a report of an earlier term counts the units as they were.
+    queryset = OrgUnit.objects.for_user(user).order_by("path")
     field = ScopeChoiceField(
         queryset=queryset,
         label=gettext_lazy("Phạm vi"),

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_celery_beat.models import CrontabSchedule
 
 from config.forms import BootstrapFormMixin, add_service_error
+from personnel.validity import valid_on_q
 
 from . import delivery, registry
 from .forms import PARAM_PREFIX, clean_param_fields, param_fields, scope_field
@@ -137,7 +139,10 @@ def selectable_recipients(user, scope=None):
         users = users.filter(scope__path__startswith=editor_scope.path)
     if scope is not None:
         covering = [*scope.ancestor_ids(), scope.pk]
-        users = users.filter(Q(is_superuser=True) | Q(scope_id__in=covering, scope__is_active=True))
+        users = users.filter(
+            Q(is_superuser=True)
+            | (Q(scope_id__in=covering) & valid_on_q(timezone.localdate(), "scope__"))
+        )
     return users.order_by("username")
 
 

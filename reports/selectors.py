@@ -23,7 +23,7 @@ def dashboard_scopes(user) -> list[OrgUnit]:
     if user.is_superuser:
         return list(OrgUnit.objects.filter(parent=None).order_by("path"))
     scope = getattr(user, "scope", None)
-    return [scope] if scope is not None and scope.is_active else []
+    return [scope] if scope is not None and scope.is_current else []
 
 
 def dashboard_scope(user, requested: str | None = None) -> OrgUnit | None:

@@ -18,6 +18,12 @@ class MovementKind(models.TextChoices):
     REAPPOINTMENT = "reappointment", _("Bổ nhiệm lại")
     SECONDMENT = "secondment", _("Biệt phái")
     RETURN = "return", _("Trở về cơ quan cũ")
+    REORGANISATION = "reorganisation", _("Sắp xếp theo tổ chức bộ máy")
+
+
+#: the kinds decided about people (what reports count as rotation, transfer,
+#: appointment…); a reorganisation's placements are counted apart
+PERSONNEL_KINDS = tuple(kind for kind in MovementKind if kind != MovementKind.REORGANISATION)
 
 
 class MovementOutcome(models.TextChoices):

@@ -8,10 +8,12 @@ both places, or already asked as the sending or receiving side of the same movem
 the committee that issues the decision is not asked for its own opinion.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from personnel.models import OrgUnit
@@ -38,20 +40,20 @@ def merge_sides(a: str, b: str) -> str:
     return a if a == b else Side.BOTH
 
 
-def local_committee_for(unit: OrgUnit) -> OrgUnit | None:
-    """The territorial Party committee of the unit's locality and level.
+def local_committee_for(unit: OrgUnit, on: dt.date | None = None) -> OrgUnit | None:
+    """The territorial Party committee of the unit's locality and level, on ``on``.
 
     Preference goes to the nearest ancestor (the unit itself included) that is a
-    Party committee of the same locality; otherwise any active one of that locality
-    and level. A unit along a vertical sector line (tax, police…) gets the committee
-    of the place where it sits.
+    Party committee of the same locality; otherwise any one of that locality and level
+    existing on ``on`` (default today). A unit along a vertical sector line (tax,
+    police…) gets the committee of the place where it sits.
     """
     if unit.locality_id is None:
         return None
     sector_code = getattr(settings, "LOCAL_COMMITTEE_SECTOR_CODE", "party")
     candidates = OrgUnit.objects.filter(
-        sector__code=sector_code, locality_id=unit.locality_id, is_active=True
-    )
+        sector__code=sector_code, locality_id=unit.locality_id
+    ).valid_on(on or timezone.localdate())
     ancestors = unit.ancestor_ids() + [unit.pk]
     nearest = candidates.filter(pk__in=ancestors).order_by("-path").first()
     return nearest or candidates.filter(level=unit.level).order_by("path").first()
@@ -73,8 +75,12 @@ def consulted_sides(movement) -> list[tuple[OrgUnit, str, str]]:
         triples.append((origin, ConsultationRole.SENDING, Side.SENDING))
     triples.append((destination, ConsultationRole.RECEIVING, Side.RECEIVING))
     locals_: dict[int, tuple[OrgUnit, str]] = {}
+    # The place left is asked as it was on the eve of the move; the place joined as it is
+    # on the effective date (a unit may end, or begin, with the move).
+    eve = movement.effective_on - dt.timedelta(days=1) if movement.effective_on else None
+    days = {Side.SENDING: eve, Side.RECEIVING: movement.effective_on}
     for place, side in ((origin, Side.SENDING), (destination, Side.RECEIVING)):
-        committee = local_committee_for(place) if place is not None else None
+        committee = local_committee_for(place, days[side]) if place is not None else None
         if committee is None or committee.pk == issuer_id:
             continue
         if committee.pk in {unit.pk for unit, _role, _side in triples}:

@@ -14,7 +14,7 @@ through every door.
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import scope_path_of, units_under
+from accounts.scoping import readable_paths, scope_path_of, units_under
 from personnel.models import Official, OrgUnit
 
 from . import rules
@@ -29,7 +29,9 @@ HELD_WITHOUT_NAME = _("Chức vụ nơi đến đang có người đảm nhiệm
 def covers(user, unit: OrgUnit | None) -> bool:
     """True when ``unit`` lies in the user's scope subtree (always for a superuser)."""
     path = scope_path_of(user)
-    return path is not None and unit is not None and unit.path.startswith(path)
+    if path is None or unit is None:
+        return False
+    return any(unit.path.startswith(p) for p in readable_paths(path))
 
 
 def sees_whole_decision(user, decision: Decision) -> bool:

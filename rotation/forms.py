@@ -9,12 +9,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import BootstrapFormMixin
+from config.forms import BootstrapFormMixin, DateInput
 from config.ids import is_id
 from personnel.dates import SaneDateField
 from personnel.models import Official, OrgUnit, Position
 
-from .choices import ConsultationOpinion, MovementKind
+from .choices import PERSONNEL_KINDS, ConsultationOpinion, MovementKind
 from .models import Decision, Movement
 from .services import MOVEMENT_CHOSEN_FIELDS
 
@@ -71,13 +71,6 @@ class FilterForm(BootstrapFormMixin, forms.Form):
     """The decisions list's filter form, styled like every other form."""
 
 
-class DateInput(forms.DateInput):
-    """dd/mm/yyyy text input (the format staff type; DATE_INPUT_FORMATS parses it)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%d/%m/%Y")
-
-
 class DecisionForm(BootstrapFormMixin, forms.ModelForm):
     """A decision's header. The issuer is chosen on creation only (it scopes the decision)."""
 
@@ -105,7 +98,7 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         issuer = self.fields["issued_by"]
-        issuer.queryset = OrgUnit.objects.for_user(user).filter(is_active=True)
+        issuer.queryset = OrgUnit.objects.for_user(user).current()
         issuer.widget.url = url_or_empty("unit_autocomplete")
         if self.instance.pk:
             issuer.disabled = True
@@ -169,7 +162,10 @@ class MovementForm(BootstrapFormMixin, forms.ModelForm):
         position = self.fields["to_position"]
         position.queryset = Position.objects.for_user(user).select_related("org_unit")
         position.widget.url = url_or_empty("position_autocomplete")
-        self.fields["kind"].choices = [("", _("— Chọn hình thức —")), *MovementKind.choices]
+        self.fields["kind"].choices = [
+            ("", _("— Chọn hình thức —")),
+            *[(code, label) for code, label in MovementKind.choices if code in PERSONNEL_KINDS],
+        ]
         term = self.fields["term_months"]
         term.validators.append(MinValueValidator(1))
         term.widget.attrs["min"] = 1

@@ -106,6 +106,16 @@ class Decision(models.Model):
     cancelled_at = models.DateTimeField(_("thời điểm hủy"), null=True, blank=True, editable=False)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True, editable=False)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    reorganisation = models.OneToOneField(
+        "personnel.Reorganisation",
+        verbose_name=_("sắp xếp tổ chức bộ máy"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="decision",
+        help_text=_("Quyết định do việc áp dụng một sắp xếp tổ chức bộ máy tạo ra."),
+    )
 
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()

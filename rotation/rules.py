@@ -1,4 +1,4 @@
-"""Regulation checks on a movement (DOMAIN.md rules 2–6).
+"""Regulation checks on a movement (DOMAIN.md rules 2–6 and the regulations in force).
 
 Each rule is a small named function taking the movement and the parameters and
 returning findings; their thresholds live in ``RuleParameters`` (overridable by the
@@ -17,13 +17,17 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from personnel.choices import PlanningStatus
-from personnel.models import Official, OrgUnit, PlanningEntry, Posting
+from personnel.choices import LEVEL_RANK, Level, PlanningStatus, PositionKind
+from personnel.models import Discipline, Official, OrgUnit, PlanningEntry, Posting
 from personnel.retirement import retirement_date, working_months_left
 from personnel.selectors import continuous_tenure_start
 from personnel.text import format_day
 
 from .choices import MovementKind, Severity
+
+# QĐ 377-QĐ/TW: months a disciplined cadre waits before a higher post, by
+# ``DisciplineKind``; a kind not listed sets no waiting period here.
+DISCIPLINE_WAITING_MONTHS = {"reprimand": 24, "warning": 36, "removal": 60}
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,21 @@ class RuleParameters:
     max_secondment_months: int = 36
     two_term_years: int = 8
     ending_soon_days: int = 90
+    discipline_waiting_months: dict = field(
+        default_factory=lambda: dict(DISCIPLINE_WAITING_MONTHS), hash=False
+    )
+    min_months_in_post_before_higher: int = 24  # Nghị định 170/2025/NĐ-CP
 
 
 def parameters() -> RuleParameters:
-    return RuleParameters(**getattr(settings, "ROTATION_RULES", {}))
+    overrides = dict(getattr(settings, "ROTATION_RULES", {}))
+    if "discipline_waiting_months" in overrides:
+        # A setting naming one kind changes that kind's period and keeps the others.
+        overrides["discipline_waiting_months"] = {
+            **DISCIPLINE_WAITING_MONTHS,
+            **overrides["discipline_waiting_months"],
+        }
+    return RuleParameters(**overrides)
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,89 @@ def default_is_local(official: Official, unit: OrgUnit) -> bool:
 def is_local(official: Official, unit: OrgUnit) -> bool:
     test = getattr(settings, "ROTATION_LOCAL_TEST", "rotation.rules.default_is_local")
     return import_string(test)(official, unit)
+
+
+# Position kinds from the highest; a posting without a position is a staff post.
+POSITION_KIND_RANK = {
+    PositionKind.HEAD: 0,
+    PositionKind.DEPUTY: 1,
+    PositionKind.MEMBER: 2,
+    PositionKind.STAFF: 3,
+}
+
+
+def _post_rank(unit: OrgUnit, kind: str) -> tuple[int, int]:
+    """Where a post stands: the unit's level first (central highest), then the kind."""
+    return LEVEL_RANK[Level(unit.level)], POSITION_KIND_RANK[PositionKind(kind)]
+
+
+def _posting_rank(posting: Posting) -> tuple[int, int]:
+    kind = posting.position.kind if posting.position_id else PositionKind.STAFF
+    return _post_rank(posting.org_unit, kind)
+
+
+def current_post(movement) -> Posting | None:
+    """The posting the official leaves: the movement's from-posting, else (a movement not
+    yet given one) the primary posting held the day before the effective date. None for
+    someone coming from outside the system."""
+    if movement.from_posting_id:
+        return movement.from_posting
+    if movement.origin_position_id:
+        return None
+    day = movement.effective_on - dt.timedelta(days=1)
+    postings = Posting.objects.primary().active_on(day).filter(official_id=movement.official_id)
+    return postings.select_related("position", "org_unit").order_by("-start_date", "-id").first()
+
+
+def is_higher_post(movement) -> bool:
+    """The destination is a higher post than the one left: a unit of a higher level, or
+    a higher kind of position (head > deputy > member > staff) at the same level.
+
+    A staff post is never "higher" (no appointment to a leadership post); nor is any post
+    when the origin is unknown (from outside the system, no position recorded).
+    """
+    destination = movement.to_position
+    if destination.kind == PositionKind.STAFF:
+        return False
+    posting = current_post(movement)
+    if posting is not None:
+        origin = _posting_rank(posting)
+    elif movement.origin_position_id:
+        origin = _post_rank(movement.origin_position.org_unit, movement.origin_position.kind)
+    else:
+        return False
+    return _post_rank(destination.org_unit, destination.kind) < origin
+
+
+def time_in_post_since(posting: Posting) -> dt.date:
+    """When the official began holding this post or an equivalent one without a break.
+
+    Primary postings that follow one another (one ending the day before the next
+    begins) at the same level and kind count as one post: a lateral rotation does not
+    restart the count (Nghị định 170/2025: "chức vụ hiện giữ hoặc tương đương").
+    """
+    rank = _posting_rank(posting)
+    start = posting.start_date
+    earlier = (
+        Posting.objects.primary()
+        .filter(official_id=posting.official_id, start_date__lt=start)
+        .exclude(pk=posting.pk)
+        .select_related("position", "org_unit")
+        .order_by("-start_date", "-id")
+    )
+    for prior in earlier:
+        if prior.end_date is None or prior.end_date < start - dt.timedelta(days=1):
+            break
+        if _posting_rank(prior) != rank:
+            break
+        start = prior.start_date
+    return start
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end``."""
+    delta = relativedelta(end, start)
+    return delta.years * 12 + delta.months
 
 
 # --- the rules ------------------------------------------------------------------
@@ -262,6 +360,70 @@ def check_two_term_limit(movement, params: RuleParameters) -> list[Finding]:
     ]
 
 
+def check_discipline_waiting(movement, params: RuleParameters) -> list[Finding]:
+    """QĐ 377-QĐ/TW: a disciplined cadre is considered for a higher post only after the
+    waiting period of the discipline's kind, counted from the decision date."""
+    if not is_higher_post(movement):
+        return []
+    on = movement.effective_on
+    disciplines = Discipline.objects.filter(
+        official_id=movement.official_id, decided_on__lte=on
+    ).order_by("decided_on", "id")
+    findings = []
+    for discipline in disciplines:
+        months = params.discipline_waiting_months.get(discipline.kind)
+        if not months:
+            continue
+        ends = discipline.decided_on + relativedelta(months=months)
+        if on >= ends:
+            continue
+        findings.append(
+            Finding(
+                "discipline_waiting",
+                _(
+                    "Cán bộ bị kỷ luật %(kind)s theo quyết định ngày %(decided)s; theo Quy định 377-QĐ/TW, chỉ được xem xét bổ nhiệm chức vụ cao hơn sau %(months)d tháng, tức từ ngày %(ends)s."
+                )
+                % {
+                    "kind": str(discipline.get_kind_display()).lower(),
+                    "decided": format_day(discipline.decided_on),
+                    "months": months,
+                    "ends": format_day(ends),
+                },
+            )
+        )
+    return findings
+
+
+def check_time_in_post(movement, params: RuleParameters) -> list[Finding]:
+    """Nghị định 170/2025/NĐ-CP: at least 24 months in the current or an equivalent post
+    before a higher one."""
+    if not is_higher_post(movement):
+        return []
+    posting = current_post(movement)
+    if posting is None:
+        return []
+    since = time_in_post_since(posting)
+    held = _months_between(since, movement.effective_on)
+    if held >= params.min_months_in_post_before_higher:
+        return []
+    title = posting.position.title if posting.position_id else posting.title
+    return [
+        Finding(
+            "time_in_post_short",
+            _(
+                "Tính đến ngày %(on)s, cán bộ giữ chức vụ hiện tại “%(title)s” (hoặc tương đương) được %(held)d tháng, từ %(since)s; theo Nghị định 170/2025/NĐ-CP, cần ít nhất %(min)d tháng trước khi bổ nhiệm chức vụ cao hơn."
+            )
+            % {
+                "on": format_day(movement.effective_on),
+                "title": title,
+                "held": held,
+                "since": format_day(since),
+                "min": params.min_months_in_post_before_higher,
+            },
+        )
+    ]
+
+
 RULES: list[Callable] = [
     check_working_life_left,
     check_in_planning,
@@ -270,6 +432,8 @@ RULES: list[Callable] = [
     check_non_local,
     check_position_vacant,
     check_two_term_limit,
+    check_discipline_waiting,
+    check_time_in_post,
 ]
 
 

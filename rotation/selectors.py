@@ -35,11 +35,11 @@ def counted_movements(
     """Movements of approved decisions effective in [date_from, date_to] (both inclusive).
 
     A movement is in the scope when the issuer, the destination or the origin lies in
-    the scope's subtree. ``kind`` None counts every kind.
+    the scope's subtree. ``kind`` None counts every kind decided about people: the
+    placements of a reorganisation are not among them (ask for that kind by name).
     """
     qs = Movement.objects.counted().filter(effective_on__gte=date_from, effective_on__lte=date_to)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = qs.filter(kind=kind) if kind else qs.exclude(kind=MovementKind.REORGANISATION)
     return qs.filter(scope_q(scope, *MOVEMENT_UNITS))
 
 

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_role
 from accounts.choices import Role
+from personnel.dates import is_sane
 from personnel.models import OrgUnit
+from personnel.validity import not_valid_message
 
 from .choices import (
     ConsultationOpinion,
@@ -87,9 +89,20 @@ def decision_create(
         note=note,
         created_by=created_by,
     )
+    _require_issuer_in_force(decision)
     decision.full_clean()
     decision.save()
     return decision
+
+
+def _require_issuer_in_force(decision: Decision) -> None:
+    """A decision is issued by a unit that exists on the day it is signed (today if not yet)."""
+    issuer = decision.issued_by
+    if issuer is None:
+        return
+    day = decision.signed_on or timezone.localdate()
+    if is_sane(day) and not issuer.is_valid_on(day):
+        raise ValidationError({"issued_by": not_valid_message(issuer, day)})
 
 
 #: what a person may change on a decision, and while it may be changed
@@ -119,6 +132,8 @@ def decision_update(*, decision: Decision, by=None, **changes) -> Decision:
         .exists()
     ):
         raise ValidationError({"number": _("Cơ quan này đã có quyết định mang số, ký hiệu này.")})
+    if {"issued_by", "signed_on"} & set(changes):
+        _require_issuer_in_force(decision)
     decision.full_clean()
     decision.save(update_fields=sorted(changes) or None)
     return decision

@@ -88,9 +88,11 @@ def _movement_apply(*, movement_id: int, today: dt.date | None, by) -> tuple[Mov
         if movement.kind == MovementKind.RETURN
         else MovementOutcome.NEW_POST
     )
-    _end_serving_rotations(
-        movement.official_id, movement.effective_on, outcome, movement.decision.number
-    )
+    if movement.kind != MovementKind.REORGANISATION:
+        # A post carried over by a reorganisation does not end a rotation being served.
+        _end_serving_rotations(
+            movement.official_id, movement.effective_on, outcome, movement.decision.number
+        )
     movement.applied_at = timezone.now()
     movement.new_posting = new_posting
     movement.save(update_fields=["applied_at", "new_posting"])

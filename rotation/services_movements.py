@@ -14,10 +14,12 @@ from personnel.dates import LATEST, require_sane
 from personnel.models import Official, Position, Posting
 from personnel.selectors import current_primary_posting
 from personnel.text import format_day
+from personnel.validity import not_valid_message
 
 from . import rules
 from .choices import (
     DecisionStatus,
+    MovementKind,
 )
 from .directions import classify, place_of
 from .guards import lock_decision, require_manager, require_status
@@ -82,8 +84,22 @@ def _require_effective_on(day: dt.date | None) -> None:
 def movement_validate(movement: Movement) -> None:
     """Checks that make a movement wrong (not mere rule findings); raises ValidationError."""
     _require_effective_on(movement.effective_on)
+    if movement.kind == MovementKind.REORGANISATION and movement.decision.reorganisation_id is None:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Hình thức “sắp xếp theo tổ chức bộ máy” chỉ do việc áp dụng một sắp xếp "
+                    "tạo ra; hãy chọn hình thức khác."
+                )
+            }
+        )
     if not movement.to_position.is_active:
         raise ValidationError({"to_position": _("Chức vụ nơi đến không còn sử dụng.")})
+    destination = movement.to_position.org_unit
+    if not destination.is_valid_on(movement.effective_on):
+        raise ValidationError(
+            {"to_position": not_valid_message(destination, movement.effective_on)}
+        )
     if movement.from_posting_id and movement.from_posting.official_id != movement.official_id:
         raise ValidationError(
             {"from_posting": _("Vị trí công tác trước không phải của cán bộ này.")}

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views_actions as actions
 from . import views_decisions as decisions
 from . import views_movements as movements
+from . import views_reorganisations as reorganisations
 
 urlpatterns = [
     path("decisions/", decisions.DecisionListView.as_view(), name="decision_list"),
@@ -46,6 +47,32 @@ urlpatterns = [
     path("decisions/<int:pk>/approve/", actions.ApproveView.as_view(), name="decision_approve"),
     path("decisions/<int:pk>/apply/", actions.ApplyView.as_view(), name="decision_apply"),
     path("decisions/<int:pk>/cancel/", actions.CancelView.as_view(), name="decision_cancel"),
+    # Reorganisations (administrators).
+    path(
+        "reorganisations/",
+        reorganisations.ReorganisationListView.as_view(),
+        name="reorganisation_list",
+    ),
+    path(
+        "reorganisations/new/",
+        reorganisations.ReorganisationFormView.as_view(),
+        name="reorganisation_create",
+    ),
+    path(
+        "reorganisations/<int:pk>/",
+        reorganisations.ReorganisationDetailView.as_view(),
+        name="reorganisation_detail",
+    ),
+    path(
+        "reorganisations/<int:pk>/edit/",
+        reorganisations.ReorganisationFormView.as_view(),
+        name="reorganisation_update",
+    ),
+    path(
+        "reorganisations/<int:pk>/apply/",
+        reorganisations.ReorganisationApplyView.as_view(),
+        name="reorganisation_apply",
+    ),
     path(
         "consultations/<int:pk>/answer/",
         actions.ConsultationAnswerView.as_view(),

@@ -7,6 +7,7 @@ from accounts.choices import Role
 from accounts.models import User
 from personnel import choices
 from personnel.models import (
+    Discipline,
     Evaluation,
     Locality,
     Official,
@@ -17,6 +18,7 @@ from personnel.models import (
     Sector,
     TrainingRecord,
 )
+from personnel.models_discipline import DisciplineKind
 
 
 class LocalityFactory(DjangoModelFactory):
@@ -99,6 +101,17 @@ class EvaluationFactory(DjangoModelFactory):
     official = factory.SubFactory(OfficialFactory)
     year = 2024
     rating = choices.EvaluationRating.GOOD
+
+
+class DisciplineFactory(DjangoModelFactory):
+    class Meta:
+        model = Discipline
+
+    official = factory.SubFactory(OfficialFactory)
+    kind = DisciplineKind.REPRIMAND
+    decided_on = dt.date(2022, 3, 10)
+    basis = factory.Sequence(lambda n: f"{n}-QĐ/UBKT")
+    issued_by = "Ủy ban Kiểm tra Tỉnh ủy"
 
 
 class PlanningEntryFactory(DjangoModelFactory):

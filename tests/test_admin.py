@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from accounts.choices import Role
 from personnel import services
-from personnel.models import Posting
+from personnel.models import Posting, Reorganisation
 from reports.models import Subscription
 from tests.factories import (
+    DisciplineFactory,
     EvaluationFactory,
     LocalityFactory,
     OfficialFactory,
@@ -34,6 +35,7 @@ def records(superuser):
     )
     TrainingRecordFactory(official=official)
     EvaluationFactory(official=official)
+    DisciplineFactory(official=official)
     PlanningEntryFactory(official=official, position=position)
     return official
 
@@ -59,7 +61,7 @@ def test_changelist_add_and_change_pages_answer(admin_client, records, model):
             assert add.status_code == 200
 
 
-STAFF_FORMS = {Subscription: "subscription_create"}
+STAFF_FORMS = {Subscription: "subscription_create", Reorganisation: "reorganisation_create"}
 
 
 def _request(client):
@@ -141,7 +143,12 @@ def _management(page, posting):
         "postings-0-is_primary": "on",
         "postings-0-basis": "",
     }
-    for prefix, count in (("trainings", 1), ("evaluations", 1), ("planning", 1)):
+    for prefix, count in (
+        ("trainings", 1),
+        ("evaluations", 1),
+        ("disciplines", 1),
+        ("planning", 1),
+    ):
         data[f"{prefix}-TOTAL_FORMS"] = str(count)
         data[f"{prefix}-INITIAL_FORMS"] = str(count)
     official = posting.official
@@ -163,6 +170,17 @@ def _management(page, posting):
             "evaluations-0-official": official.pk,
             "evaluations-0-year": e.year,
             "evaluations-0-rating": e.rating,
+        }
+    )
+    d = official.disciplines.get()
+    data.update(
+        {
+            "disciplines-0-id": d.pk,
+            "disciplines-0-official": official.pk,
+            "disciplines-0-kind": d.kind,
+            "disciplines-0-decided_on": d.decided_on.strftime("%d/%m/%Y"),
+            "disciplines-0-basis": d.basis,
+            "disciplines-0-issued_by": d.issued_by,
         }
     )
     p = official.planning.get()

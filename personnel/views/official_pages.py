@@ -15,6 +15,7 @@ from ..extensions import official_page_context, timeline_template
 from ..masking import can_see_personal_data, personal_fields_for
 from ..models import Official
 from ..services import age_on
+from ..successions import declared_and_today
 
 CV_EVALUATION_YEARS = 5
 
@@ -105,6 +106,8 @@ class OfficialCvView(StaffRequiredMixin, TemplateView):
         audit_record(user=user, action=AuditEvent.Action.VIEW_CV, obj=official)
         return super().get_context_data(
             official=official,
+            birthplace=declared_and_today(official.birthplace),
+            hometown=declared_and_today(official.hometown),
             postings=postings,
             trainings=trainings,
             evaluations=evaluations,

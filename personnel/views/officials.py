@@ -5,6 +5,7 @@ scope answers 404); writes go through ``personnel.services``.
 """
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -34,6 +35,8 @@ ADVANCED_FILTERS = (
     "unit",
     "level",
     "sector",
+    "post_type",
+    "on",
     "position_kind",
     "tier",
     "gender",
@@ -154,7 +157,9 @@ class LocalityAutocompleteView(StaffRequiredMixin, View):
 
     def get(self, request):
         text = request.GET.get("q", "").strip()
-        base = Locality.objects.select_related("parent").order_by("-is_active", "path")
+        base = Locality.objects.select_related("parent").order_by(
+            F("valid_to").desc(nulls_first=True), "path"
+        )
         if text:
             found = list(
                 (base.filter(code=text) | base.filter(name__icontains=text))[:AUTOCOMPLETE_LIMIT]
@@ -173,9 +178,9 @@ class LocalityAutocompleteView(StaffRequiredMixin, View):
         key = fold_vietnamese(text)
         ids = [
             pk
-            for pk, name in Locality.objects.order_by("-is_active", "path").values_list(
-                "pk", "name"
-            )
+            for pk, name in Locality.objects.order_by(
+                F("valid_to").desc(nulls_first=True), "path"
+            ).values_list("pk", "name")
             if pk not in exclude and key in fold_vietnamese(name)
         ][:AUTOCOMPLETE_LIMIT]
         by_id = Locality.objects.select_related("parent").in_bulk(ids)

@@ -4,18 +4,23 @@ Everything here is read-only (viewer and up); units and positions are edited in
 Django admin. Records come through ``for_user``: outside the scope answers 404.
 """
 
+from django import forms
 from django.http import JsonResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from accounts.access import CappedPaginator, StaffRequiredMixin, get_scoped_or_404
+from config.forms import BootstrapFormMixin
 from config.ids import is_id
 from personnel.terms import term_on
 
 from .. import occupancy
-from ..filters_units import UnitFilterSet, autocomplete_positions, autocomplete_units
-from ..models import OrgUnit, Position
+from ..choices import Level
+from ..filters_units import UnitFilterSet, as_of, autocomplete_positions, autocomplete_units
+from ..models import OrgUnit, Position, PostType
+from ..validity import valid_on_q
 
 SEARCH_PAGE_SIZE = 50
 
@@ -33,13 +38,22 @@ class UnitTreeView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, today = self.request.user, timezone.localdate()
+        user = self.request.user
+        as_of_form, today = as_of(self.request)
+        data = self.request.GET.copy()
+        data.pop("on", None)
         filterset = UnitFilterSet(
-            self.request.GET or None,
+            data or None,
             queryset=OrgUnit.objects.for_user(user),
             request=self.request,
+            as_of=today,
         )
-        context["filterset"] = filterset
+        context.update(
+            filterset=filterset,
+            as_of_form=as_of_form,
+            on=today,
+            on_today=today == timezone.localdate(),
+        )
         if filterset.is_searching:
             context.update(self._search_results(filterset, today))
         else:
@@ -80,8 +94,9 @@ class UnitChildrenView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         unit = get_scoped_or_404(OrgUnit.objects.all(), user, pk=self.kwargs["pk"])
-        context["nodes"] = occupancy.unit_children(user, [unit.pk], on=timezone.localdate())
-        context["parent"] = unit
+        _form, on = as_of(self.request)
+        context["nodes"] = occupancy.unit_children(user, [unit.pk], on=on)
+        context.update(parent=unit, on=on, on_today=on == timezone.localdate())
         return context
 
 
@@ -92,12 +107,15 @@ class UnitDetailView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, today = self.request.user, timezone.localdate()
+        user = self.request.user
         unit = get_scoped_or_404(
             OrgUnit.objects.select_related("sector", "locality", "parent"),
             user,
             pk=self.kwargs["pk"],
         )
+        as_of_form, today = as_of(self.request)
+        if not as_of_form.is_bound and unit.valid_to and unit.valid_to < today:
+            today = unit.valid_to  # an ended unit is shown as on its last day
         ancestors = occupancy.ancestors_in_scope(user, [unit])[unit.pk]
         positions = occupancy.unit_positions(unit, on=today)
         official_ids = {
@@ -108,6 +126,9 @@ class UnitDetailView(StaffRequiredMixin, TemplateView):
         context.update(
             unit=unit,
             today=today,
+            on=today,
+            on_today=today == timezone.localdate(),
+            as_of_form=as_of_form,
             ancestors=ancestors,
             parent_in_scope=bool(ancestors) and ancestors[-1].pk == unit.parent_id,
             children=occupancy.unit_children(user, [unit.pk], on=today),
@@ -117,6 +138,12 @@ class UnitDetailView(StaffRequiredMixin, TemplateView):
             official_counts=occupancy.officials_in_unit(user, unit),
             openable=occupancy.visible_official_ids(user, official_ids),
             can_edit_in_admin=_can_edit_in_admin(user, OrgUnit),
+            came_from=unit.successions_as_successor.select_related(
+                "predecessor", "reorganisation"
+            ).order_by("reorganisation__effective_on", "id"),
+            continued_in=unit.successions_as_predecessor.select_related(
+                "successor", "reorganisation"
+            ).order_by("reorganisation__effective_on", "id"),
         )
         return context
 
@@ -156,6 +183,52 @@ class PositionDetailView(StaffRequiredMixin, TemplateView):
         return context
 
 
+class VacantPostsForm(BootstrapFormMixin, forms.Form):
+    post_type = forms.ModelChoiceField(
+        label=_("Loại chức danh"),
+        queryset=PostType.objects.all(),
+        required=False,
+        empty_label=_("Tất cả"),
+    )
+    level = forms.ChoiceField(
+        label=_("Cấp"), choices=[("", _("Tất cả")), *Level.choices], required=False
+    )
+
+
+class VacantPostsView(StaffRequiredMixin, TemplateView):
+    """Vacant posts of the whole scope by post type ("every vacant commune chair")."""
+
+    template_name = "personnel/vacant_posts.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        as_of_form, on = as_of(self.request)
+        form = VacantPostsForm(self.request.GET or None)
+        positions = occupancy.vacant_positions(self.request.user, on=on)
+        summary = occupancy.vacancies_by_post_type(positions)
+        if form.is_bound and form.is_valid():
+            if form.cleaned_data["post_type"]:
+                positions = positions.filter(post_type=form.cleaned_data["post_type"])
+            if form.cleaned_data["level"]:
+                positions = positions.filter(org_unit__level=form.cleaned_data["level"])
+        paginator = CappedPaginator(
+            positions.select_related("org_unit", "post_type").order_by(
+                "post_type__display_order", "org_unit__path", "display_order", "id"
+            ),
+            self.page_size,
+        )
+        context.update(
+            form=form,
+            as_of_form=as_of_form,
+            on=on,
+            summary=summary,
+            total=sum(row["n"] for row in summary),
+            page=paginator.get_page(self.request.GET.get("page")),
+        )
+        return context
+
+
 class UnitAutocompleteView(StaffRequiredMixin, View):
     """{"results": [{"id", "text": unit name}]}: at most 20 units of the user's scope."""
 
@@ -168,7 +241,11 @@ class PositionAutocompleteView(StaffRequiredMixin, View):
     """Active positions of the scope ("Title – Unit name"); ``?unit=`` limits to a subtree."""
 
     def get(self, request):
-        positions = Position.objects.for_user(request.user).filter(is_active=True)
+        positions = (
+            Position.objects.for_user(request.user)
+            .filter(is_active=True)
+            .filter(valid_on_q(timezone.localdate(), "org_unit__"))
+        )
         unit_id = request.GET.get("unit", "").strip()
         if unit_id:
             unit = (
@@ -185,6 +262,7 @@ class PositionAutocompleteView(StaffRequiredMixin, View):
 
 urlpatterns = [
     path("units/", UnitTreeView.as_view(), name="unit_tree"),
+    path("positions/vacant/", VacantPostsView.as_view(), name="vacant_posts"),
     path("units/autocomplete/", UnitAutocompleteView.as_view(), name="unit_autocomplete"),
     path("units/<int:pk>/", UnitDetailView.as_view(), name="unit_detail"),
     path("units/<int:pk>/children/", UnitChildrenView.as_view(), name="unit_children"),

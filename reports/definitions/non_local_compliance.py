@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from personnel.choices import Level
 from personnel.models import Official, Position, Posting, PostType
+from personnel.validity import valid_on_q
 from rotation.rules import is_local
 from rotation.selectors import scope_q
 
@@ -26,7 +27,8 @@ def _posts(ctx: Context) -> tuple[list[Position], dict[int, Posting]]:
     period's last day (primary postings), by position."""
     on = ctx.date_to
     positions = list(
-        Position.objects.filter(requires_non_local=True, is_active=True, org_unit__is_active=True)
+        Position.objects.filter(requires_non_local=True, is_active=True)
+        .filter(valid_on_q(on, "org_unit__"))
         .filter(scope_q(ctx.scope, "org_unit"))
         .select_related("org_unit__locality", "post_type")
         .order_by("org_unit__path", "display_order")

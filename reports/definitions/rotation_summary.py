@@ -2,6 +2,14 @@
 
 The management tier counted is the one the cadre had when moved (``Movement.management_tier``).
 Every row that counts cadres drills down to their movements (``people``).
+
+The direction rows are those possible for movements effective in the period
+(``rotation.directions.possible_in``): no district rows after 30/6/2025, both sets in a
+period that straddles 1/7/2025. A direction that has movements is always a row, possible
+or not (a direction recorded before a unit's level was updated): counted movements are
+never hidden. The rows, the sentence and the chart come from one list of codes, stored
+with the result (``direction_rows``, one code per row of the table before its total);
+every rendering (run page, XLSX, CSV, email) reads the stored table, never recomputes it.
 """
 
 from django.db.models import Count
@@ -9,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from personnel.choices import ManagementTier
-from rotation.choices import MovementKind
-from rotation.directions import DIRECTION_ORDER, direction_label
+from rotation.choices import PERSONNEL_KINDS, MovementKind
+from rotation.directions import DIRECTION_ORDER, direction_label, possible_in
 from rotation.selectors import counted_movements
 
 from .. import periods
@@ -18,6 +26,9 @@ from ..registry import Context, Param, People, ReportDefinition, Result, Table, 
 from .people import movement_people
 
 ALL = "all"
+#: the kinds the tables list: those decided about people (a reorganisation's placements
+#: are counted apart, in the sentence)
+KIND_CHOICES = [(code, label) for code, label in MovementKind.choices if code in PERSONNEL_KINDS]
 # Rows listed even when zero are the usual directions; these appear only when counted.
 OPTIONAL_ROWS = {"internal", "external"} | {code for code in DIRECTION_ORDER if "central" in code}
 VERBS = {
@@ -27,8 +38,20 @@ VERBS = {
     MovementKind.REAPPOINTMENT: gettext_lazy("bổ nhiệm lại"),
     MovementKind.SECONDMENT: gettext_lazy("biệt phái"),
     MovementKind.RETURN: gettext_lazy("bố trí trở về"),
+    MovementKind.REORGANISATION: gettext_lazy("bố trí theo sắp xếp tổ chức bộ máy"),
     ALL: gettext_lazy("luân chuyển, điều động, bổ nhiệm"),
 }
+
+
+def direction_rows(ctx: Context, counted) -> list[str]:
+    """The direction codes the table lists, in reporting order: the usual rows possible in
+    the period (zero or not), and every direction ``counted`` (possible or not)."""
+    return [
+        code
+        for code in DIRECTION_ORDER
+        if code in counted
+        or (code not in OPTIONAL_ROWS and possible_in(code, ctx.date_from, ctx.date_to))
+    ]
 
 
 def sentence_part(direction: str, cadres: int) -> str:
@@ -55,6 +78,14 @@ def _movements(ctx: Context, *, every_kind: bool = False):
         date_to=ctx.date_to,
         kind=None if every_kind or kind == ALL else kind,
     )
+    return movements if tier == ALL else movements.filter(management_tier=tier)
+
+
+def _movements_of_kind(ctx: Context, kind: str):
+    movements = counted_movements(
+        scope=ctx.scope, date_from=ctx.date_from, date_to=ctx.date_to, kind=kind
+    )
+    tier = ctx.params.get("tier", ALL)
     return movements if tier == ALL else movements.filter(management_tier=tier)
 
 
@@ -96,7 +127,7 @@ def _sentence(ctx, kind, tier, total_cadres, total_movements, parts, by_kind) ->
     if kind == ALL and total_cadres:
         kinds = [
             _("%(kind)s %(n)d đồng chí") % {"kind": str(VERBS[code]), "n": by_kind[code][0]}
-            for code in MovementKind.values
+            for code in PERSONNEL_KINDS
             if by_kind.get(code, (0, 0))[0]
         ]
         sentence += " " + _("Theo hình thức: %(kinds)s.") % {"kinds": "; ".join(kinds)}
@@ -112,7 +143,7 @@ def _tier_kind_table(every_kind, by_kind, per_tier, tiers_shown) -> tuple[Table,
         .annotate(cadres=Count("official_id", distinct=True))
     }
     total = every_kind.order_by().aggregate(n=Count("official_id", distinct=True))["n"]
-    kinds = MovementKind.choices
+    kinds = KIND_CHOICES
     table = Table(
         "by_tier_kind",
         _("Theo diện quản lý và hình thức (số cán bộ)"),
@@ -162,13 +193,23 @@ def compute(ctx: Context) -> Result:
     every_kind = _movements(ctx, every_kind=True)
     by_kind = _breakdown(every_kind, "kind")
 
-    directions = [code for code in DIRECTION_ORDER if code in by_direction]
+    shown_directions = direction_rows(ctx, by_direction)
+    directions = [code for code in shown_directions if code in by_direction]  # counted
     parts = [sentence_part(code, by_direction[code][0]) for code in directions]
     sentence = _sentence(ctx, kind, tier, total_cadres, total_movements, parts, by_kind)
+    placed = 0
+    if kind == ALL:
+        placed = (
+            _movements_of_kind(ctx, MovementKind.REORGANISATION)
+            .order_by()
+            .aggregate(n=Count("official_id", distinct=True))["n"]
+        )
+        if placed:
+            sentence += " " + _(
+                "Ngoài ra, %(n)d đồng chí được bố trí theo sắp xếp tổ chức bộ máy "
+                "(không tính là luân chuyển, điều động)."
+            ) % {"n": placed}
 
-    shown_directions = [
-        code for code in DIRECTION_ORDER if code in by_direction or code not in OPTIONAL_ROWS
-    ]
     direction_table = Table(
         "by_direction",
         _("Theo hướng luân chuyển"),
@@ -187,7 +228,7 @@ def compute(ctx: Context) -> Result:
         _("Theo hình thức (mọi hình thức trong kỳ)"),
         [("kind", _("Hình thức")), ("cadres", _("Số cán bộ")), ("movements", _("Số lượt"))],
     )
-    for code, label in MovementKind.choices:
+    for code, label in KIND_CHOICES:
         cadres, moves = by_kind.get(code, (0, 0))
         kind_table.add(
             [str(label), cadres, moves], drill=_when(cadres, {"every_kind": True, "kind": code})
@@ -223,12 +264,17 @@ def compute(ctx: Context) -> Result:
             "tier": tier,
             "total_cadres": total_cadres,
             "total_movements": total_movements,
+            "direction_rows": shown_directions,
+            # Directions counted although no unit of one of their levels existed in the
+            # period: data to correct (a unit's level recorded late), shown nevertheless.
+            "impossible_directions": [
+                code for code in directions if not possible_in(code, ctx.date_from, ctx.date_to)
+            ],
             "by_direction": {code: by_direction[code][0] for code in directions},
             "movements_by_direction": {code: by_direction[code][1] for code in directions},
-            "by_kind": {code: by_kind.get(code, (0, 0))[0] for code in MovementKind.values},
-            "movements_by_kind": {
-                code: by_kind.get(code, (0, 0))[1] for code in MovementKind.values
-            },
+            "by_kind": {code: by_kind.get(code, (0, 0))[0] for code in PERSONNEL_KINDS},
+            "movements_by_kind": {code: by_kind.get(code, (0, 0))[1] for code in PERSONNEL_KINDS},
+            "reorganisation_cadres": placed,
             "by_tier": {code: by_tier[code][0] for code in by_tier},
             "by_tier_kind": by_tier_kind,
         },

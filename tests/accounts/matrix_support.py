@@ -31,6 +31,7 @@ from accounts.models import AuditEvent
 from personnel import services as personnel_services
 from personnel.choices import Level, LocalityLevel, PositionKind
 from tests.factories import (
+    DisciplineFactory,
     EvaluationFactory,
     LocalityFactory,
     OfficialFactory,
@@ -403,14 +404,20 @@ def build_world() -> SimpleNamespace:
             official=o, programme=f"{prefix} Chương Trình {side}", institution="Học viện"
         )
         EvaluationFactory(official=o, year=2023, note=f"{prefix} Nhận Xét Năm {side}")
+        DisciplineFactory(official=o, note=f"{prefix} Ghi Chú Kỷ Luật {side}")
         PlanningEntryFactory(
             official=o,
             position=pos.a_secretary if side == "A" else pos.b_secretary,
             term="2025-2030",
             basis=f"{prefix} Căn Cứ Quy Hoạch {side}",
         )
-    for text in ("Canary Chương Trình B", "Canary Nhận Xét Năm B", "Canary Căn Cứ Quy Hoạch B"):
-        canaries[text] = "B training/evaluation/planning text"
+    for text in (
+        "Canary Chương Trình B",
+        "Canary Nhận Xét Năm B",
+        "Canary Ghi Chú Kỷ Luật B",
+        "Canary Căn Cứ Quy Hoạch B",
+    ):
+        canaries[text] = "B training/evaluation/discipline/planning text"
     off.a1.notes = "Mẫu ghi chú hồ sơ A"
     off.b1.notes = canary("Canary Ghi Chú Hồ Sơ B", "B official's notes")
     for o in (off.a1, off.b1):
@@ -663,6 +670,31 @@ def build_world() -> SimpleNamespace:
         ),
         b=AuditEvent.objects.create(
             user=w.users.officer_b, action="view_profile", object_type="official", object_id="2"
+        ),
+    )
+
+    def reorganisation(name, unit, by):
+        from personnel.choices import ReorganisationKind
+        from personnel.models import Reorganisation
+        from rotation.reorganisations import reorganisation_save
+
+        return reorganisation_save(
+            reorganisation=Reorganisation(
+                kind=ReorganisationKind.RENAME,
+                name=name,
+                issued_by=unit,
+                basis_number=f"RX-{unit.code}",
+                basis_date=dt.date(2025, 6, 1),
+                effective_on=dt.date(2025, 7, 1),
+            ),
+            unit_rows=[{"predecessor": unit, "new_name": name}],
+            by=by,
+        )
+
+    w.reorganisations = SimpleNamespace(
+        a=reorganisation("Mẫu Sắp Xếp A", hu_a, w.users.admin_a),
+        b=reorganisation(
+            canary("Canary Sắp Xếp B", "B reorganisation name"), hu_b, w.users.administrator_b
         ),
     )
     w.extra = _optional_models(w)

@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.choices import ROLE_RANK, Role
-from personnel.models import Evaluation, PlanningEntry, TrainingRecord
+from personnel.models import Discipline, Evaluation, PlanningEntry, TrainingRecord
 from reports import registry
 from reports.models import NonLocalTarget
 from tests.accounts.matrix_support import (
@@ -139,6 +139,9 @@ def _admin_objects(w):
                                          TrainingRecord.objects.get(official=o.b1)),
         "personnel.evaluation": pair(Evaluation.objects.get(official=o.a1),
                                      Evaluation.objects.get(official=o.b1)),
+        "personnel.discipline": pair(Discipline.objects.get(official=o.a1),
+                                     Discipline.objects.get(official=o.b1)),
+        "personnel.reorganisation": pair(w.reorganisations.a, w.reorganisations.b),
         "personnel.planningentry": pair(PlanningEntry.objects.get(official=o.a1),
                                         PlanningEntry.objects.get(official=o.b1)),
         "rotation.decision": (
@@ -201,6 +204,7 @@ ADMIN_ONLY = {
     "personnel.locality",
     "personnel.sector",
     "personnel.posttype",
+    "personnel.reorganisation",
     "reports.nonlocaltarget",
     "accounts.user",
     "accounts.auditevent",
@@ -236,6 +240,9 @@ STAFF_POST_ROLE = {
     "subscription_toggle": Role.OFFICER,
     "subscription_send": Role.OFFICER,
     "alert_resolve": Role.OFFICER,
+    "reorganisation_create": Role.ADMINISTRATOR,
+    "reorganisation_update": Role.ADMINISTRATOR,
+    "reorganisation_apply": Role.ADMINISTRATOR,
 }
 
 # Extra POST fields per staff URL (on top of the form scraped from the superuser's page).
@@ -297,6 +304,7 @@ def staff_targets(w, entry: Entry) -> list[Target]:
     runs = {"a": [(w.runs.a, "a")], "b": [(w.runs.b, "b")]}
     subs = {"a": [(w.subscriptions.a, "a")], "b": [(w.subscriptions.b, "b")]}
     alerts = {"a": [(w.alerts.a, "a")], "b": [(w.alerts.b, "b")]}
+    reorgs = {"a": [(w.reorganisations.a, "a")], "b": [(w.reorganisations.b, "b")]}
     consultations = {
         "a": [(w.consultations.a, "a"), (w.consultations.mixed_a, "a")],
         "b": [(w.consultations.b, "b"), (w.consultations.mixed_b, "p")],
@@ -366,6 +374,12 @@ def staff_targets(w, entry: Entry) -> list[Target]:
         "subscription_send": lambda: per_side(subs, named("subscription_send")),
         "alert_list": plain,
         "alert_resolve": lambda: per_side(alerts, named("alert_resolve")),
+        "reorganisation_list": plain,
+        "reorganisation_create": plain,
+        "reorganisation_detail": lambda: per_side(reorgs, named("reorganisation_detail")),
+        "reorganisation_update": lambda: per_side(reorgs, named("reorganisation_update")),
+        "reorganisation_apply": lambda: per_side(reorgs, named("reorganisation_apply")),
+        "vacant_posts": lambda: plain() + plain("?on=01/01/2024"),
     }
     if entry.key not in fillers:
         raise UnknownPattern(f"no filler for URL name {entry.key!r} ({entry.route})")
@@ -567,7 +581,12 @@ def post_targets(w, entry: Entry) -> list[Target]:
                        users=("admin_a",))
             )  # fmt: skip
         return targets
-    if key in ("official_create", "decision_create", "subscription_create"):
+    if key in (
+        "official_create",
+        "decision_create",
+        "subscription_create",
+        "reorganisation_create",
+    ):
         return [
             Target(reverse(key), side=side, owner=side, scoped=True, kind="create")
             for side in ("a", "b")

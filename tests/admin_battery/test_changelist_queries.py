@@ -38,6 +38,7 @@ from rotation import services as rotation_services
 from rotation.choices import ReviewPeriod
 from rotation.models import Alert
 from tests.factories import (
+    DisciplineFactory,
     EvaluationFactory,
     LocalityFactory,
     OrgUnitFactory,
@@ -197,6 +198,11 @@ def add_evaluations(env, n):
         EvaluationFactory(official=_official(env))
 
 
+def add_disciplines(env, n):
+    for _ in range(n):
+        DisciplineFactory(official=_official(env))
+
+
 def add_planning(env, n):
     for _ in range(n):
         PlanningEntryFactory(official=_official(env), position=env.world.positions.a_secretary)
@@ -302,6 +308,26 @@ def add_deliveries(env, n):
         )
 
 
+def add_reorganisations(env, n):
+    from personnel.choices import ReorganisationKind
+    from personnel.models import Reorganisation
+    from rotation.reorganisations import reorganisation_save
+
+    for _ in range(n):
+        i = next(serial)
+        reorganisation_save(
+            reorganisation=Reorganisation(
+                kind=ReorganisationKind.RENAME,
+                name=f"Sắp xếp {i}",
+                issued_by=env.world.units.province,
+                basis_number=f"{i}-NQ/TU",
+                basis_date=D(2025, 6, 1),
+                effective_on=D(2025, 7, 1),
+            ),
+            unit_rows=[{"predecessor": env.world.units.hu_b, "new_name": f"Thị ủy B{i}"}],
+        )
+
+
 #: label -> a builder adding n rows of that model, or why its list cannot be measured
 BUILDERS: dict[str, Callable | str] = {
     "accounts.User": add_users,
@@ -325,7 +351,9 @@ BUILDERS: dict[str, Callable | str] = {
     "personnel.Posting": add_officials,  # one posting each
     "personnel.TrainingRecord": add_trainings,
     "personnel.Evaluation": add_evaluations,
+    "personnel.Discipline": add_disciplines,
     "personnel.PlanningEntry": add_planning,
+    "personnel.Reorganisation": add_reorganisations,
     "rotation.Decision": add_movements,  # one movement each (the movement count column)
     "rotation.Movement": add_movements,
     "rotation.Consultation": add_consultations,

@@ -443,7 +443,16 @@ TABLE: dict[str, list[Case] | str] = {
     "reports.NonLocalTarget": "reference data (targets): model validation and constraints only",
     "personnel.TrainingRecord": "no service: model validation only",
     "personnel.Evaluation": "no service: model validation only",
+    "personnel.Discipline": (
+        "no service: model validation only (the decision date: Discipline.clean, "
+        "tests/rotation/test_rules_377.py)"
+    ),
     "personnel.PlanningEntry": "no service: model validation only",
+    "personnel.Reorganisation": (
+        "no admin form: add and change open the staff form (reorganisation_save); the apply "
+        "action previews then calls reorganisation_apply (tests/rotation/"
+        "test_admin_reorganisations.py); applied ones are read only"
+    ),
     "reports.ReportRun": "read-only in admin (no add or change); written by the report runner",
     "reports.Delivery": "read-only in admin (no add or change); written by the delivery task",
     "django_celery_beat.PeriodicTask": THIRD_PARTY

@@ -22,15 +22,18 @@ from personnel.choices import (
     Gender,
     Level,
     PositionKind,
+    ReorganisationKind,
     TrainingKind,
     TrainingMode,
 )
+from personnel.models import Reorganisation
 from reports import delivery
 from reports import services as report_services
 from reports.models import Subscription
 from rotation import services
 from rotation.choices import AlertKind, MovementKind
 from rotation.models import Alert
+from rotation.reorganisations import reorganisation_save
 from tests.e2e.conftest import PHONE
 from tests.factories import (
     EvaluationFactory,
@@ -81,6 +84,11 @@ PAGES = [
     ("subscription_create", (), ""),
     ("subscription_update", ("subscription",), ""),
     ("alert_list", (), ""),
+    ("vacant_posts", (), ""),
+    ("reorganisation_list", (), ""),
+    ("reorganisation_create", (), ""),
+    ("reorganisation_detail", ("reorganisation",), ""),  # the preview of every effect
+    ("reorganisation_update", ("reorganisation",), ""),
 ]
 SIGNED_OUT_PAGES = ["login"]
 # URL names that answer with no page of their own.
@@ -104,6 +112,7 @@ NOT_PAGES = {
     "subscription_toggle": "POST only",
     "subscription_send": "POST only",
     "alert_resolve": "POST only",
+    "reorganisation_apply": "POST only (its form is on the reorganisation page)",
 }
 
 # Opens what a user can open: the collapsed menu and panels, the <details> (not the unit
@@ -299,7 +308,25 @@ def records(world, make_official, move):  # noqa: F811
         enqueue=False,
     )
     run = report_services.report_run_execute(run_id=run.pk, today=today)
+    reorganisation = reorganisation_save(
+        reorganisation=Reorganisation(
+            kind=ReorganisationKind.MERGE,
+            name="Sắp xếp đơn vị hành chính cấp xã thuộc huyện A theo Nghị quyết của UBTVQH",
+            issued_by=world.units.province,
+            basis_number="1665/NQ-UBTVQH15",
+            basis_date=dt.date(2025, 6, 16),
+            effective_on=dt.date(2025, 7, 1),
+        ),
+        unit_rows=[
+            {
+                "predecessor": world.units.xa_a1,
+                "new_name": "Đảng ủy xã Hương Minh Quang Thọ",
+                "new_parent": world.units.province,
+            }
+        ],
+    )
     return SimpleNamespace(
+        reorganisation=reorganisation,
         superuser=superuser,
         official=official,
         province=world.units.province,

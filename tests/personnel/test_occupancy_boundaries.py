@@ -96,12 +96,17 @@ class TestTree:
         assert list(occupancy.tree_roots(superuser, on=TODAY)) == [top]
         assert list(occupancy.tree_roots(officer, on=TODAY)) == [district]
 
-    def test_children_list_active_units_first(self):
+    def test_children_are_the_units_existing_on_the_day_those_in_force_first(self):
         top = OrgUnitFactory()
-        closed = OrgUnitFactory(parent=top, is_active=False)
+        closed = OrgUnitFactory(parent=top, valid_to=TODAY - dt.timedelta(days=1))
         open_ = OrgUnitFactory(parent=top)
+        later = OrgUnitFactory(parent=top, valid_from=TODAY + dt.timedelta(days=1))
         superuser = UserFactory(is_superuser=True)
-        assert list(occupancy.unit_children(superuser, [top.pk], on=TODAY)) == [open_, closed]
+        assert list(occupancy.unit_children(superuser, [top.pk], on=TODAY)) == [open_]
+        before = TODAY - dt.timedelta(days=1)
+        assert list(occupancy.unit_children(superuser, [top.pk], on=before)) == [open_, closed]
+        after = TODAY + dt.timedelta(days=1)
+        assert list(occupancy.unit_children(superuser, [top.pk], on=after)) == [open_, later]
 
     def test_ancestors_shown_are_those_in_scope(self):
         top = OrgUnitFactory()

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from personnel import services as personnel_services
-from personnel.models import Posting
+from personnel.models import OrgUnit, Posting
 from reports import registry
 from reports.models import NonLocalTarget
 from tests.factories import OrgUnitFactory, PositionFactory
@@ -64,13 +64,15 @@ def posts(world, make_official):
     make_official(position=closed, full_name="Chức Đã Bỏ")
     gone = OrgUnitFactory(
         code="UBB", name="UBND huyện B", parent=world.units.hu_b, locality=places.b,
-        sector=world.sectors.government, is_active=False,
+        sector=world.sectors.government,
     )  # fmt: skip
     make_official(
         position=PositionFactory(org_unit=gone, title="Chủ tịch UBND huyện B cũ",
                                  requires_non_local=True),
         full_name="Đơn Vị Đã Giải Thể",
     )  # fmt: skip
+    # The unit ended before the period's last day (its records as a migration left them).
+    OrgUnit.objects.filter(pk=gone.pk).update(valid_to=D(2025, 6, 1))
     make_official(position=p.a_deputy, full_name="Không Yêu Cầu")
     return world
 

@@ -20,6 +20,13 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def migrate_to_latest():
+    """Back to the latest migrations (the models' schema) for the checks and later tests."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_missing_consultations_are_filled_for_decisions_approved_before_0003(world, make_official):
     p, units = world.positions, world.units
@@ -68,6 +75,7 @@ def test_missing_consultations_are_filled_for_decisions_approved_before_0003(wor
     complete = decision("3-QĐ/TU", False, c.pk)
 
     migrate(AFTER)
+    migrate_to_latest()
 
     def missing(d):
         return [

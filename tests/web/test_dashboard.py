@@ -24,7 +24,8 @@ numbers = itertools.count(1)
 # session, user, the user's scope; the rotation summary (5); serving, missing reviews,
 # consultations, open alerts, the newest alerts; the idle-timeout session renewal (3:
 # savepoint, update, release).
-DASHBOARD_QUERIES = 19  # the embedded term summary: + by tier, kind × tier
+# the embedded term summary: + by tier, kind × tier; + the scope's predecessors
+DASHBOARD_QUERIES = 20
 
 
 def rotate(officials, position, on, term=36, apply=True):

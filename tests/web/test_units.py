@@ -510,7 +510,13 @@ def test_today_is_used_for_vacancies(login, users, world):
 
 
 def test_search_by_state_finds_dissolved_units(login, users, world):
-    OrgUnit.objects.filter(pk=world.units.xa_a1.pk).update(is_active=False)
-    response = login(users.viewer).get(reverse("unit_tree"), {"is_active": "false"})
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    OrgUnit.objects.filter(pk=world.units.xa_a1.pk).update(valid_to=yesterday)
+    response = login(users.viewer).get(reverse("unit_tree"), {"status": "ended"})
     assert [unit.name for unit in response.context["page"].object_list] == ["Đảng ủy xã A1"]
-    assert "Ngừng hoạt động" in text_of(response)
+    assert "Đã kết thúc" in text_of(response)
+    # As of the day before, it was in force.
+    response = login(users.viewer).get(
+        reverse("unit_tree"), {"status": "ended", "on": (yesterday).isoformat()}
+    )
+    assert list(response.context["page"].object_list) == []
