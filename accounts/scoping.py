@@ -87,31 +87,31 @@ def _paths_q(lookup: str, paths: list[str]) -> Q:
     return reduce(or_, (Q(**{f"{lookup}__startswith": p}) for p in paths))
 
 
-def units_under(path: str):
-    """The ids of the org units in the subtree at ``path`` and of the units it continues,
-    as a subquery (indexed range scans)."""
+def units_under(path: str, *, with_predecessors: bool = True):
+    """The ids of the org units in the subtree at ``path`` and (``with_predecessors``) of
+    the units it continues, as a subquery (indexed range scans)."""
     from django.apps import apps
 
+    paths = readable_paths(path) if with_predecessors else [path]
     return (
-        apps.get_model("personnel", "OrgUnit")
-        .objects.filter(_paths_q("path", readable_paths(path)))
-        .values("pk")
+        apps.get_model("personnel", "OrgUnit").objects.filter(_paths_q("path", paths)).values("pk")
     )
 
 
-def scope_condition(path: str, lookups) -> Q:
+def scope_condition(path: str, lookups, *, with_predecessors: bool = True) -> Q:
     """Rows any of whose ``lookups`` (each ending at ``OrgUnit.path``) lies under ``path``
     (or under a unit it continues).
 
     A foreign key is compared with the subtree's unit ids (``unit_id IN (…)``), which the
     planner can answer from the foreign-key index, rather than joining every unit to
-    compare paths.
+    compare paths. Reports counting units "as they were" pass ``with_predecessors=False``.
     """
-    units = units_under(path)
+    units = units_under(path, with_predecessors=with_predecessors)
+    paths = readable_paths(path) if with_predecessors else [path]
     conditions = []
     for lookup in lookups:
         if lookup == "path":
-            conditions.append(_paths_q("path", readable_paths(path)))
+            conditions.append(_paths_q("path", paths))
         else:
             conditions.append(Q(**{f"{lookup.removesuffix('__path')}__in": units}))
     return reduce(or_, conditions)

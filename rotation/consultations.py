@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from personnel.models import OrgUnit
 
-from .choices import ConsultationRole
+from .choices import ConsultationRole, MovementKind
 
 
 class Side(models.TextChoices):
@@ -104,12 +104,15 @@ def required_consultations(decision) -> list[Required]:
     """The (unit, role) pairs whose answer the decision needs, in a stable order.
 
     Each carries the side it speaks for; a committee asked for the place left by one
-    movement and the place joined by another speaks for both.
+    movement and the place joined by another speaks for both. A placement carrying out a
+    reorganisation asks nobody: the reorganisation itself was decided with its basis.
     """
     seen: dict[tuple[int, str], Required] = {}
-    movements = decision.movements.select_related(
-        "from_posting__org_unit", "to_position__org_unit"
-    ).order_by("id")
+    movements = (
+        decision.movements.exclude(kind=MovementKind.REORGANISATION)
+        .select_related("from_posting__org_unit", "to_position__org_unit")
+        .order_by("id")
+    )
     for movement in movements:
         for unit, role, side in consulted_sides(movement):
             known = seen.get((unit.pk, role))

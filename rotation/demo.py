@@ -22,10 +22,19 @@ from personnel.choices import (
     PositionKind,
 )
 from personnel.demo.geography import ROOT_UNIT_CODE
-from personnel.models import Locality, Official, OrgUnit, PlanningEntry, Position, Posting, Sector
+from personnel.models import (
+    Locality,
+    Official,
+    OrgUnit,
+    PlanningEntry,
+    Position,
+    Posting,
+    Reorganisation,
+    Sector,
+)
 from personnel.retirement import working_months_left
 
-from . import jobs, services
+from . import demo_reform, jobs, services
 from .choices import (
     ConsultationOpinion,
     DecisionStatus,
@@ -109,6 +118,7 @@ class DemoBuilder:
         self.today = today
         self.root = OrgUnit.objects.get(code=ROOT_UNIT_CODE, parent=None)
         self.used: set[int] = set()
+        self.overdue: set[int] | None = None  # rotations left overdue (aftermath)
         self.swaps: list[tuple[Movement, Movement, OrgUnit]] = []
         self.vacant = self._central_unit()
         self.pool = self._posts()
@@ -168,6 +178,10 @@ class DemoBuilder:
         posts = []
         for row in rows.order_by("id"):
             unit = row.position.org_unit
+            if not unit.is_valid_on(self.today) and unit.valid_to is not None:
+                continue  # to be placed after a reorganisation: not moved by the demo
+            if unit.level == D and unit.code.endswith(".CA"):
+                continue  # district police end on 1/3/2025 (demo_reform)
             district = unit.locality_id if unit.level == D else None
             if unit.level == C:
                 district = unit.locality.parent_id
@@ -254,7 +268,9 @@ class DemoBuilder:
         name, gender = NEWCOMERS[n % 2]
         return self._official(f"NG-{n:06d}", name, gender, dt.date(1979 + n, n, 10), "40")
 
-    def run(self, issuer, suffix, moves, effective, status, answers="all"):
+    def run(
+        self, issuer, suffix, moves, effective, status, answers="all", title="", reorganisation=None
+    ):
         """Create, consult, approve and apply (as far as ``status``) one decision."""
         rng, today = self.rng, self.today
         signed = min(effective - rng.randint(0, 20) * DAY, today)
@@ -263,7 +279,12 @@ class DemoBuilder:
             signed, requested = None, today - rng.randint(6, 25) * DAY
         number = self._number(issuer, suffix, signed or requested)
         kinds = {kind for _o, kind, _p, _f in moves}
-        decision = services.decision_create(number=number, issued_by=issuer, title=_title(kinds))
+        decision = services.decision_create(
+            number=number,
+            issued_by=issuer,
+            title=title or _title(kinds),
+            reorganisation=reorganisation,
+        )
         movements = []
         for official, kind, position, extra in moves:
             movement = services.movement_add(
@@ -277,6 +298,11 @@ class DemoBuilder:
             )
             movements.append(movement)
         if status == S.DRAFT:
+            return decision, movements
+        if reorganisation is not None:  # placements after a reorganisation: nobody to ask
+            signed = min(effective, today)
+            decision = services.decision_approve(decision=decision, signed_on=signed, notify=False)
+            movements = [services.movement_apply(movement=m, today=today) for m in movements]
             return decision, movements
         # Past records: no notification emails.
         asked = services.decision_request_consultations(
@@ -307,21 +333,36 @@ class DemoBuilder:
             movements = [services.movement_apply(movement=m, today=today) for m in movements]
         return decision, movements
 
-    def aftermath(self) -> None:
+    def aftermath(self, until: dt.date | None = None) -> None:
+        """What became of the rotations due before ``until`` (default today): a few left
+        overdue, some swapped back by a return decision, the rest ended (retained or a
+        new post). Called before the 2025 reorganisation and again after it."""
         rng, today = self.rng, self.today
-        expired = list(Movement.objects.serving().filter(expected_end_on__lt=today).order_by("id"))
-        early = [m for m in expired if m.effective_on.year in (2021, 2022) and m.term_months == 36]
-        overdue = {m.pk for m in rng.sample(early, min(7, len(early)))}
+        until = until or today
+        expired = list(Movement.objects.serving().filter(expected_end_on__lt=until).order_by("id"))
+        if self.overdue is None:
+            # Left overdue until today: rotations to provincial posts, which the 2025
+            # reorganisation does not touch.
+            early = list(
+                Movement.objects.serving()
+                .filter(expected_end_on__lt=today, to_unit__level=P)
+                .order_by("id")
+            )
+            self.overdue = {m.pk for m in rng.sample(early, min(7, len(early)))}
+        overdue = self.overdue
         ids = {m.pk for m in expired} - overdue
         back = [  # swaps of two rotations, both due, that a return decision swaps back
             (a, b, issuer)
             for a, b, issuer in self.swaps
             if {a.pk, b.pk} <= ids and issuer.level != TW
-            if max(a.expected_end_on, b.expected_end_on) < today - 60 * DAY
+            if max(a.expected_end_on, b.expected_end_on) < until - 60 * DAY
         ]
         done = set()
         for a, b, issuer in rng.sample(back, min(4, len(back))):
             on = max(a.expected_end_on, b.expected_end_on) + rng.randint(1, 40) * DAY
+            homes = [m.from_posting.position.org_unit for m in (a, b)]
+            if on >= until or not all(unit.is_valid_on(on) for unit in homes):
+                continue  # the post left ended with the reorganisation: no return to it
             suffix = "HU" if issuer != self.root else "TU"
             if on >= DISTRICTS_ABOLISHED:
                 issuer, suffix = self.root, "TU"
@@ -332,7 +373,7 @@ class DemoBuilder:
             if m.pk in overdue | done:
                 continue
             outcome = MovementOutcome.RETAINED if rng.random() < 0.65 else MovementOutcome.NEW_POST
-            ended = min(m.expected_end_on + rng.randint(1, 45) * DAY, today - DAY)
+            ended = min(m.expected_end_on + rng.randint(1, 45) * DAY, until - DAY)
             n = 1 + int((ended - TERM_START).days * RATE["TU"])
             basis = f"Quyết định số {n}-QĐ/TU"
             if outcome == MovementOutcome.RETAINED:
@@ -392,11 +433,34 @@ class DemoBuilder:
 def on_demo_seeded(sender, *, seed: int, today: dt.date, stdout, **kwargs) -> None:
     """Add the rotation demo to the province ``seed_demo`` has just written."""
     builder = DemoBuilder(seed, today)
-    for template, effective, status, answers in builder.plan():
+    plan = builder.plan()
+    reformed = today >= demo_reform.REFORM_DAY
+    if today >= demo_reform.POLICE_DAY:
+        demo_reform.police(builder)
+    for template, effective, status, answers in plan:
+        if reformed and effective >= demo_reform.REFORM_DAY:
+            continue
         builder.build(template, effective, status, answers)
+    if reformed:
+        builder.aftermath(until=demo_reform.REFORM_DAY)
+        demo_reform.communes_and_districts(builder)
+        builder.pool = builder._posts()  # today's posts, in today's units
+        for template, effective, status, answers in plan:
+            if effective >= demo_reform.REFORM_DAY:
+                builder.build(template, effective, status, answers)
+        demo_reform.proposal(builder)
     builder.aftermath()
     builder.reviews()
     result = jobs.apply_due_movements(today)
+    reorganisations = Reorganisation.objects.filter(applied_at__isnull=False)
+    for reorganisation in reorganisations.order_by("effective_on", "id"):
+        outcome = reorganisation.outcome
+        stdout.write(
+            f"Sắp xếp tổ chức bộ máy “{reorganisation.name}” "
+            f"({reorganisation.effective_on:%d/%m/%Y}): {len(outcome['ended_units'])} đơn vị "
+            f"kết thúc, {len(outcome['new_units'])} đơn vị mới, {len(outcome['placed'])} cán bộ "
+            f"tiếp tục ở đơn vị kế thừa, {len(outcome['to_place'])} cán bộ được bố trí sau."
+        )
     statuses = Counter(Decision.objects.values_list("status", flat=True))
     movements = Movement.objects.count()
     stdout.write(

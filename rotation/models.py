@@ -106,15 +106,18 @@ class Decision(models.Model):
     cancelled_at = models.DateTimeField(_("thời điểm hủy"), null=True, blank=True, editable=False)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True, editable=False)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    reorganisation = models.OneToOneField(
+    reorganisation = models.ForeignKey(
         "personnel.Reorganisation",
         verbose_name=_("sắp xếp tổ chức bộ máy"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         editable=False,
-        related_name="decision",
-        help_text=_("Quyết định do việc áp dụng một sắp xếp tổ chức bộ máy tạo ra."),
+        related_name="decisions",
+        help_text=_(
+            "Quyết định thực hiện một sắp xếp tổ chức bộ máy: do việc áp dụng sắp xếp tạo ra, "
+            "hoặc bố trí cán bộ chờ bố trí sau sắp xếp."
+        ),
     )
 
     objects = DecisionQuerySet.as_manager()

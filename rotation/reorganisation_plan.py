@@ -76,7 +76,10 @@ class Target:
 
 @dataclass
 class CarriedPosition:
-    source: Position
+    """A post of an old unit carried to a successor; ``source`` None: a staff post made for
+    the people who worked there without a post of the catalogue (by their title)."""
+
+    source: Position | None
     target: Target
     title: str
     existing: Position | None = None  # the successor's own position of that type
@@ -459,12 +462,39 @@ def _plan_people(plan: Plan, targets_of, carried_by) -> None:
                 ToPlace(posting, _("Đơn vị chia tách: cần quyết định đơn vị kế thừa nào."))
             )
         elif posting.position_id is None:
-            plan.to_place.append(ToPlace(posting, _("Vị trí công tác không gắn chức danh.")))
+            carried = _staff_post(plan, carried_by, targets[0], posting.title)
+            plan.placements.append(Placement(posting, carried))
         else:
             carried = carried_by[(targets[0].key, _post_key(posting.position))]
             candidates.setdefault(id(carried), []).append(posting)
             plan.placements.append(Placement(posting, carried))
     _heads_to_place(plan, candidates)
+
+
+def _staff_post(plan: Plan, carried_by: dict, target: Target, title: str) -> CarriedPosition:
+    """The successor's staff post of that title (one for everyone with the title)."""
+    key = (target.key, ("staff", fold_vietnamese(title.strip())))
+    carried = carried_by.get(key)
+    if carried is None:
+        existing = None
+        if target.existing is not None:
+            folded = fold_vietnamese(title.strip())
+            existing = next(
+                (
+                    p
+                    for p in target.existing.positions.filter(
+                        kind=PositionKind.STAFF, is_active=True
+                    )
+                    if fold_vietnamese(p.title) == folded
+                ),
+                None,
+            )
+        carried = CarriedPosition(
+            source=None, target=target, title=title.strip(), existing=existing
+        )
+        carried_by[key] = carried
+        plan.carried.append(carried)
+    return carried
 
 
 def _heads_to_place(plan: Plan, candidates) -> None:
@@ -474,7 +504,7 @@ def _heads_to_place(plan: Plan, candidates) -> None:
     kept = []
     for placement in plan.placements:
         carried = placement.carried
-        if carried.source.kind != PositionKind.HEAD:
+        if carried.source is None or carried.source.kind != PositionKind.HEAD:
             kept.append(placement)
             continue
         if len(candidates[id(carried)]) > 1:

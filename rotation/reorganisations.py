@@ -19,15 +19,17 @@ from django.utils.translation import gettext as _
 from accounts.access import require_role
 from accounts.choices import Role
 from personnel import services as personnel_services
-from personnel.choices import Level, ManagementTier
+from personnel.choices import Level, ManagementTier, PositionKind
 from personnel.models import (
     Locality,
     LocalitySuccession,
     OrgUnit,
     Position,
+    PostType,
     Reorganisation,
     UnitSuccession,
 )
+from personnel.post_types import generic_code
 
 from .choices import DecisionStatus, MovementKind
 from .directions import level_existed
@@ -146,6 +148,17 @@ def _create_units(plan: Plan) -> None:
 def _carry_positions(plan: Plan) -> None:
     for carried in plan.new_positions:
         source = carried.source
+        if source is None:
+            carried.position = Position(
+                org_unit=carried.target.resolve(),
+                post_type=PostType.objects.get(code=generic_code(PositionKind.STAFF)),
+                title=carried.title,
+                kind=PositionKind.STAFF,
+                display_order=900,
+            )
+            carried.position.full_clean()
+            carried.position.save()
+            continue
         carried.position = Position(
             org_unit=carried.target.resolve(),
             post_type=source.post_type,
@@ -173,9 +186,8 @@ def _place_officials(plan: Plan, by, today: dt.date):
         signed_on=r.basis_date,
         note=_("Tạo khi áp dụng sắp xếp tổ chức bộ máy “%(name)s”.") % {"name": r.name},
         created_by=by,
+        reorganisation=r,
     )
-    decision.reorganisation = r
-    decision.save(update_fields=["reorganisation"])
     movements = [
         movement_add(
             decision=decision,

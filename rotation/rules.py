@@ -438,6 +438,13 @@ RULES: list[Callable] = [
 
 
 def evaluate(movement, params: RuleParameters | None = None) -> list[Finding]:
-    """Every finding of every rule on ``movement`` (saved or not)."""
+    """Every finding of every rule on ``movement`` (saved or not).
+
+    A placement carrying out a reorganisation moves a post to the successor unit, or
+    places someone whose post ended; it is not an appointment or a rotation, and no
+    rotation rule applies to it.
+    """
+    if movement.kind == MovementKind.REORGANISATION:
+        return []
     params = params or parameters()
     return [finding for rule in RULES for finding in rule(movement, params)]

@@ -15,11 +15,15 @@ from .choices import DecisionStatus, MovementKind
 from .models import Decision, Movement
 
 
-def scope_q(scope: OrgUnit | None, *lookups: str) -> Q:
-    """Rows whose unit (any of ``lookups``, each ending at an OrgUnit) lies in ``scope``'s subtree."""
+def scope_q(scope: OrgUnit | None, *lookups: str, today_units: bool = False) -> Q:
+    """Rows whose unit (any of ``lookups``, each ending at an OrgUnit) lies in ``scope``'s
+    subtree: the units as they were (default), or with ``today_units`` also the units the
+    subtree's units continue (old units counted under their successors)."""
     if scope is None:
         return Q()
-    return scope_condition(scope.path, [f"{lookup}__path" for lookup in lookups])
+    return scope_condition(
+        scope.path, [f"{lookup}__path" for lookup in lookups], with_predecessors=today_units
+    )
 
 
 MOVEMENT_UNITS = ("decision__issued_by", "to_unit", "from_unit")
@@ -31,6 +35,7 @@ def counted_movements(
     date_from: dt.date,
     date_to: dt.date,
     kind: str | None = MovementKind.ROTATION,
+    today_units: bool = False,
 ) -> QuerySet[Movement]:
     """Movements of approved decisions effective in [date_from, date_to] (both inclusive).
 
@@ -40,7 +45,7 @@ def counted_movements(
     """
     qs = Movement.objects.counted().filter(effective_on__gte=date_from, effective_on__lte=date_to)
     qs = qs.filter(kind=kind) if kind else qs.exclude(kind=MovementKind.REORGANISATION)
-    return qs.filter(scope_q(scope, *MOVEMENT_UNITS))
+    return qs.filter(scope_q(scope, *MOVEMENT_UNITS, today_units=today_units))
 
 
 def serving_on(*, scope: OrgUnit | None, on: dt.date) -> QuerySet[Movement]:

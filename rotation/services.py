@@ -76,7 +76,10 @@ def decision_create(
     signed_on: dt.date | None = None,
     note: str = "",
     created_by=None,
+    reorganisation=None,
 ) -> Decision:
+    """A draft decision; with ``reorganisation``, one carrying it out (its movements may
+    be of the kind "sắp xếp theo tổ chức bộ máy", counted apart from rotations)."""
     require_role(created_by, Role.OFFICER)
     number = (number or "").strip()
     if Decision.objects.filter(issued_by=issued_by, number=number).exists():
@@ -88,6 +91,7 @@ def decision_create(
         signed_on=signed_on,
         note=note,
         created_by=created_by,
+        reorganisation=reorganisation,
     )
     _require_issuer_in_force(decision)
     decision.full_clean()

@@ -156,10 +156,9 @@ class ReorganisationDetailView(AdministratorRequiredMixin, TemplateView):
             visible_officials=visible,
         )
         if reorganisation.is_applied:
-            decision = getattr(reorganisation, "decision", None)
             context.update(
                 outcome=reorganisation.outcome,
-                decision=decision,
+                decisions=list(reorganisation.decisions.order_by("signed_on", "id")),
                 awaiting=list(awaiting_placement(reorganisation)),
             )
         else:

@@ -63,6 +63,25 @@ def desktop(browser, base: str) -> None:
     page.get_by_role("button", name="Chạy báo cáo").click()
     page.locator(".report-sentence").wait_for(timeout=60_000)
     shot(page, "report.png", full_page=True)
+
+    page.close()
+
+
+def reorganisations(browser, base: str) -> None:
+    page = browser.new_page(viewport=DESKTOP, device_scale_factor=1, locale="vi-VN")
+    log_in(page, base)
+    # A reorganisation being prepared: the preview of everything applying would do.
+    page.goto(f"{base}/reorganisations/")
+    page.get_by_role("link", name="Dự kiến hợp nhất").first.click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "reorganisation-preview.png", full_page=False)
+
+    # A commune formed on 1/7/2025: its predecessors, with the basis.
+    page.goto(f"{base}/reorganisations/")
+    page.get_by_role("link", name="Sắp xếp đơn vị hành chính cấp xã").first.click()
+    page.locator("section[aria-labelledby=outcome] li:nth-child(2) a").first.click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "reorganisation-unit.png", full_page=False)
     page.close()
 
 
@@ -83,6 +102,7 @@ def main(base: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         desktop(browser, base)
+        reorganisations(browser, base)
         phone(browser, base)
         browser.close()
     for path in sorted(OUT.glob("*.png")):

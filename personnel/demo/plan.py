@@ -26,6 +26,10 @@ from .records import (
 )
 
 DEFAULT_OFFICIALS = 2000
+#: careers are simulated up to the eve of the first step of the 2025 reorganisation (the
+#: district police ended on 1/3/2025); the rotation demo then applies the reorganisation
+#: through the service, as a user would, and continues from there
+REFORM_EVE = dt.date(2025, 2, 28)
 # The personal data draw from their own generator, so the careers stay those of ``seed``.
 PERSONAL_SEED_SHIFT = 1_000_003
 
@@ -54,7 +58,7 @@ def build_plan(seed: int, today: dt.date, officials: int = DEFAULT_OFFICIALS) ->
     units = build_units()
     positions = build_positions(rng)
     people = make_people(rng, officials, localities, today)
-    sim = CareerSimulation(rng, people, localities, units, positions, today)
+    sim = CareerSimulation(rng, people, localities, units, positions, min(today, REFORM_EVE))
     sim.run()
     for person in people:
         complete_profile(rng, person, sim.positions, sim.units, today)

@@ -138,12 +138,15 @@ class UnitDetailView(StaffRequiredMixin, TemplateView):
             official_counts=occupancy.officials_in_unit(user, unit),
             openable=occupancy.visible_official_ids(user, official_ids),
             can_edit_in_admin=_can_edit_in_admin(user, OrgUnit),
-            came_from=unit.successions_as_successor.select_related(
-                "predecessor", "reorganisation"
-            ).order_by("reorganisation__effective_on", "id"),
-            continued_in=unit.successions_as_predecessor.select_related(
-                "successor", "reorganisation"
-            ).order_by("reorganisation__effective_on", "id"),
+            # Only what reorganisations applied did (one being prepared changes nothing yet).
+            came_from=unit.successions_as_successor.filter(reorganisation__applied_at__isnull=False)
+            .select_related("predecessor", "reorganisation")
+            .order_by("reorganisation__effective_on", "id"),
+            continued_in=unit.successions_as_predecessor.filter(
+                reorganisation__applied_at__isnull=False
+            )
+            .select_related("successor", "reorganisation")
+            .order_by("reorganisation__effective_on", "id"),
         )
         return context
 

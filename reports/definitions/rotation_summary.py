@@ -26,6 +26,7 @@ from ..registry import Context, Param, People, ReportDefinition, Result, Table, 
 from .people import movement_people
 
 ALL = "all"
+AS_THEY_WERE, TODAY_UNITS = "as_they_were", "today"
 #: the kinds the tables list: those decided about people (a reorganisation's placements
 #: are counted apart, in the sentence)
 KIND_CHOICES = [(code, label) for code, label in MovementKind.choices if code in PERSONNEL_KINDS]
@@ -77,13 +78,18 @@ def _movements(ctx: Context, *, every_kind: bool = False):
         date_from=ctx.date_from,
         date_to=ctx.date_to,
         kind=None if every_kind or kind == ALL else kind,
+        today_units=ctx.params.get("geography") == TODAY_UNITS,
     )
     return movements if tier == ALL else movements.filter(management_tier=tier)
 
 
 def _movements_of_kind(ctx: Context, kind: str):
     movements = counted_movements(
-        scope=ctx.scope, date_from=ctx.date_from, date_to=ctx.date_to, kind=kind
+        scope=ctx.scope,
+        date_from=ctx.date_from,
+        date_to=ctx.date_to,
+        kind=kind,
+        today_units=ctx.params.get("geography") == TODAY_UNITS,
     )
     tier = ctx.params.get("tier", ALL)
     return movements if tier == ALL else movements.filter(management_tier=tier)
@@ -304,6 +310,18 @@ register(
                 gettext_lazy("Diện quản lý (khi điều chuyển)"),
                 default=ALL,
                 choices=((ALL, gettext_lazy("Tất cả diện quản lý")), *ManagementTier.choices),
+            ),
+            Param(
+                "geography",
+                gettext_lazy("Đơn vị tính theo"),
+                default=AS_THEY_WERE,
+                choices=(
+                    (AS_THEY_WERE, gettext_lazy("Đơn vị như tại thời điểm điều chuyển")),
+                    (
+                        TODAY_UNITS,
+                        gettext_lazy("Đơn vị hiện nay (đơn vị cũ tính vào đơn vị kế thừa)"),
+                    ),
+                ),
             ),
         ),
     )

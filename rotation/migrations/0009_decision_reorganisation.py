@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='decision',
             name='reorganisation',
-            field=models.OneToOneField(blank=True, editable=False, help_text='Quyết định do việc áp dụng một sắp xếp tổ chức bộ máy tạo ra.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decision', to='personnel.reorganisation', verbose_name='sắp xếp tổ chức bộ máy'),
+            field=models.ForeignKey(blank=True, editable=False, help_text='Quyết định thực hiện một sắp xếp tổ chức bộ máy: do việc áp dụng sắp xếp tạo ra, hoặc bố trí cán bộ chờ bố trí sau sắp xếp.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='personnel.reorganisation', verbose_name='sắp xếp tổ chức bộ máy'),
         ),
         migrations.AddField(
             model_name='historicaldecision',
             name='reorganisation',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='Quyết định do việc áp dụng một sắp xếp tổ chức bộ máy tạo ra.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='personnel.reorganisation', verbose_name='sắp xếp tổ chức bộ máy'),
+            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='Quyết định thực hiện một sắp xếp tổ chức bộ máy: do việc áp dụng sắp xếp tạo ra, hoặc bố trí cán bộ chờ bố trí sau sắp xếp.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='personnel.reorganisation', verbose_name='sắp xếp tổ chức bộ máy'),
         ),
         migrations.AlterField(
             model_name='historicalmovement',

@@ -26,6 +26,7 @@ from personnel.models import (
     UnitSuccession,
 )
 from rotation.choices import DecisionStatus, MovementKind
+from rotation.consultations import missing_answers
 from rotation.models import Decision, Movement
 from rotation.reorganisation_plan import carried_title, reorganisation_plan
 from rotation.reorganisations import reorganisation_apply, reorganisation_save
@@ -183,6 +184,9 @@ class TestMerge:
         assert movement.kind == MovementKind.REORGANISATION and movement.findings == []
         assert movement.decision.reorganisation == reorganisation
         assert movement.decision.status == DecisionStatus.APPROVED
+        # A placement carrying out a reorganisation asks nobody (its basis decided it).
+        assert missing_answers(movement.decision) == []
+        assert not movement.decision.is_fait_accompli
         assert movement.applied_at is not None and movement.new_posting == new
         cuc.refresh_from_db()
         assert cuc.current_unit == new.org_unit
@@ -494,3 +498,42 @@ def test_tier_after_the_district_level():
     assert tier_after(district, D(2025, 6, 30)) == district
     assert tier_after(district, EFFECTIVE) == ManagementTier.PROVINCIAL_STANDING
     assert tier_after(ManagementTier.UNIT, EFFECTIVE) == ManagementTier.UNIT
+
+
+def test_staff_without_a_post_continue_in_the_successor_under_their_title(communes):
+    from personnel import services as personnel_services
+    from tests.factories import OfficialFactory
+
+    clerk = OfficialFactory(full_name="Công Chức Xã", date_of_birth=D(1990, 1, 1))
+    personnel_services.posting_create(
+        official=clerk,
+        org_unit=communes.xa_a2,
+        title="Công chức Văn phòng - Thống kê",
+        start_date=D(2019, 1, 1),
+    )
+    plan = reorganisation_apply(
+        reorganisation=merge_communes(communes), by=communes.admin, today=TODAY
+    )
+    assert clerk.pk in {p.posting.official_id for p in plan.placements}
+    posting = clerk.postings.get(end_date__isnull=True)
+    assert posting.org_unit.name == "Đảng ủy xã A12"
+    assert posting.position.title == "Công chức Văn phòng - Thống kê"
+    assert posting.position.kind == PositionKind.STAFF
+
+
+def test_no_rotation_rule_applies_to_a_reorganisation_placement(world, make_official):
+    from rotation import rules
+    from rotation.models import Movement as MovementModel
+
+    make_official(position=world.positions.b_secretary, full_name="Đang Giữ")
+    mover = make_official(position=world.positions.a_deputy, full_name="Người Chuyển")
+    movement = MovementModel(
+        official=mover,
+        kind=MovementKind.ROTATION,
+        from_posting=mover.current_posting,
+        to_position=world.positions.b_secretary,
+        effective_on=D(2025, 7, 1),
+    )
+    assert rules.evaluate(movement)  # held post, term missing…
+    movement.kind = MovementKind.REORGANISATION
+    assert rules.evaluate(movement) == []

@@ -10,7 +10,7 @@ from accounts.choices import Role
 from personnel.choices import ReorganisationKind
 from personnel.models import Official, OrgUnit, Posting, Reorganisation
 from rotation.models import Movement
-from rotation.reorganisations import reorganisation_apply
+from rotation.reorganisations import reorganisation_apply, reorganisation_save
 from tests.factories import UserFactory
 from tests.rotation.test_reorganisations import communes, merge_communes  # noqa: F401, F811
 from tests.web.test_units import text_of
@@ -187,6 +187,22 @@ class TestHistoryReads:
         assert "Đảng ủy xã A1" in page and "Đảng ủy xã A2" in page and "1665/NQ-UBTVQH15" in page
         page = text_of(client.get(reverse("unit_detail", args=[merged.xa_a2.pk])))
         assert "Tiếp tục tại" in page and "Đảng ủy xã A12" in page
+
+    def test_a_reorganisation_being_prepared_changes_no_unit_page(self, login, merged, admin_user):
+        reorganisation_save(
+            reorganisation=Reorganisation(
+                kind=ReorganisationKind.ABOLISH,
+                name="Dự kiến",
+                issued_by=merged.world.units.province,
+                basis_number="9/TTr",
+                basis_date=D(2026, 12, 1),
+                effective_on=D(2027, 1, 1),
+            ),
+            unit_rows=[{"predecessor": merged.successor}],
+            by=admin_user,
+        )
+        page = text_of(login(admin_user).get(reverse("unit_detail", args=[merged.successor.pk])))
+        assert "Hình thành từ" in page and "Tiếp tục tại" not in page
 
     def test_the_unit_tree_as_of_a_day_before_and_after_the_merge(self, login, merged, admin_user):
         client = login(admin_user)

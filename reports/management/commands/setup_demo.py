@@ -103,10 +103,17 @@ class Command(BaseCommand):
     def _create_scoped_demo_users(self, password: str) -> None:
         """One officer per level, to show how scope limits what a user sees."""
         root = OrgUnit.objects.filter(parent=None).order_by("path").first()
-        district = OrgUnit.objects.filter(level="district", parent=root).order_by("path").first()
+        # The first unit under the province that exists today: a commune since the district
+        # level ended on 1/7/2025 (a district before).
+        local = (
+            OrgUnit.objects.current()
+            .filter(parent=root, level__in=["district", "commune"])
+            .order_by("path")
+            .first()
+        )
         for username, unit, role in (
             ("canbo.tinh", root, Role.APPROVER),
-            ("canbo.huyen", district, Role.OFFICER),
+            ("canbo.xa", local, Role.OFFICER),
         ):
             if unit is None or User.objects.filter(username=username).exists():
                 continue
