@@ -537,3 +537,56 @@ def test_no_rotation_rule_applies_to_a_reorganisation_placement(world, make_offi
     assert rules.evaluate(movement)  # held post, term missing…
     movement.kind = MovementKind.REORGANISATION
     assert rules.evaluate(movement) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows", "ended", "created"),
+    [
+        (ReorganisationKind.RENAME, [{"new_name": "Xã A Mới"}], ["Xã A1"], ["Xã A Mới"]),
+        (
+            ReorganisationKind.SPLIT,
+            [{"new_name": "Xã A1 Bắc"}, {"new_name": "Xã A1 Nam"}],
+            ["Xã A1"],
+            ["Xã A1 Bắc", "Xã A1 Nam"],
+        ),
+        (ReorganisationKind.ABOLISH, [{}], ["Xã A1"], []),
+        (ReorganisationKind.MOVE, [{"move": True}], ["Xã A1"], ["Xã A1"]),
+    ],
+)
+def test_each_kind_on_localities(world, kind, rows, ended, created):
+    admin = UserFactory(scope=world.units.province, role=Role.ADMINISTRATOR)
+    OrgUnit.objects.filter(locality=world.localities.a1).update(locality=world.localities.a)
+    place = world.localities.a1
+    locality_rows = []
+    for row in rows:
+        values = {"predecessor": place, "new_name": row.get("new_name", "")}
+        if row.get("move"):
+            values.update(new_name=place.name, new_parent=world.localities.b)
+        locality_rows.append(values)
+    reorganisation = reorganisation_save(
+        reorganisation=Reorganisation(
+            kind=kind,
+            name="Sắp xếp địa bàn",
+            issued_by=world.units.province,
+            basis_number="10-NQ",
+            basis_date=D(2025, 6, 1),
+            effective_on=EFFECTIVE,
+        ),
+        locality_rows=locality_rows,
+        by=admin,
+    )
+    before = set(Locality.objects.values_list("pk", flat=True))
+    dry = reorganisation_apply(reorganisation=reorganisation, by=admin, dry_run=True, today=TODAY)
+    assert set(Locality.objects.values_list("pk", flat=True)) == before
+    assert [p.name for p in dry.ended_localities] == ended
+    assert sorted(n.name for n in dry.new_localities) == sorted(created)
+    reorganisation_apply(reorganisation=reorganisation, by=admin, today=TODAY)
+    after = Locality.objects.exclude(pk__in=before)
+    assert sorted(after.values_list("name", flat=True)) == sorted(created)
+    assert all(p.valid_from == EFFECTIVE for p in after)
+    place.refresh_from_db()
+    assert place.valid_to == EVE  # ended, not deleted or renamed
+    if kind == ReorganisationKind.MOVE:
+        assert after.get().parent == world.localities.b
+    reorganisation_apply(reorganisation=reorganisation, by=admin, today=TODAY)
+    assert Locality.objects.count() == len(before) + len(created)

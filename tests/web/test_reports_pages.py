@@ -134,7 +134,8 @@ def test_submitting_queues_a_run_that_celery_computes(
     run = ReportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == detail(run)
     assert (run.date_from, run.date_to) == (D(2020, 10, 1), D(2022, 12, 31))
-    assert run.requested_by == users.viewer and run.params == {"kind": "rotation", "tier": "all"}
+    assert run.requested_by == users.viewer
+    assert run.params == {"kind": "rotation", "tier": "all", "geography": "as_they_were"}
     assert run.status == RunStatus.SUCCEEDED and run.result["total_cadres"] == 1
 
 
@@ -442,7 +443,8 @@ def test_an_officer_creates_a_monthly_subscription(users, login, world):
     response = login(users.officer).post(NEW_SUBSCRIPTION, subscription_data(world, users))
     assert response.status_code == 302 and response["Location"] == SUBSCRIPTIONS
     sub = Subscription.objects.get()
-    assert sub.params == {"kind": "all", "tier": "all"} and sub.created_by == users.officer
+    assert sub.params == {"kind": "all", "tier": "all", "geography": "as_they_were"}
+    assert sub.created_by == users.officer
     assert list(sub.recipients.all()) == [users.viewer]
     schedule = sub.schedule
     assert (schedule.minute, schedule.hour, schedule.day_of_month, schedule.day_of_week) == (
