@@ -4,7 +4,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.db.models import F
 
@@ -39,13 +38,6 @@ MODELS = [
 
 def _counts() -> dict[str, int]:
     return {model.__name__: model._default_manager.count() for model in MODELS}
-
-
-@pytest.fixture
-def seeded(db):
-    out = StringIO()
-    call_command("seed_demo", "--seed", "7", stdout=out)
-    return out.getvalue()
 
 
 def check_province_of_about_two_thousand_officials(seeded):
@@ -117,9 +109,10 @@ def check_second_run_changes_nothing():
     assert _counts() == before
 
 
-def test_seed_demo_builds_a_consistent_province_once(seeded):
-    # One seeding (several seconds) serves every check.
-    check_province_of_about_two_thousand_officials(seeded)
+def check_seeded_province(output: str) -> None:
+    """Every check of a seeded demo, run by the one seeding of tests/rotation/test_demo.py
+    (the demo takes about a minute to write: it is written once for the whole suite)."""
+    check_province_of_about_two_thousand_officials(output)
     check_postings_keep_the_posting_rules()
     check_planning_limits()
     check_second_run_changes_nothing()

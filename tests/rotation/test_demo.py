@@ -17,6 +17,7 @@ from reports import services as report_services
 from rotation import demo_reform
 from rotation.choices import AlertKind, DecisionStatus, MovementKind
 from rotation.models import Alert, Consultation, Decision, Movement, RotationReview
+from tests.personnel.test_seed_demo import check_seeded_province
 
 # The marker makes pytest-django create the test database the module fixture writes to.
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,12 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
         call_command("seed_demo", "--seed", "7", stdout=out)
+        # The personnel side's checks run on this same seeding (one seeding for the suite).
+        try:
+            check_seeded_province(out.getvalue())
+            personnel_problem = None
+        except AssertionError as error:
+            personnel_problem = error
         today = timezone.localdate()
         primary = Posting.objects.filter(is_primary=True)
         # The decisions about people, not those carrying out the 2025 reorganisation.
@@ -71,6 +78,7 @@ def demo(django_db_setup, django_db_blocker):
             "new_posting", "from_posting"
         )
         facts = SimpleNamespace(
+            personnel_problem=personnel_problem,
             output=out.getvalue(),
             directions=Counter(
                 personnel_moves.filter(decision__status=DecisionStatus.APPROVED).values_list(
@@ -240,3 +248,9 @@ def test_reports_count_the_units_as_they_were(demo):
     assert not [code for code in this_year if "district" in code]
     # The placements of the reorganisation are not counted as rotations or transfers.
     assert demo.summaries["2020-2025"]["reorganisation_cadres"] > 0
+
+
+def test_seed_demo_builds_a_consistent_province_once(demo):
+    """The personnel side of the demo (tests/personnel/test_seed_demo.py's checks)."""
+    if demo.personnel_problem is not None:
+        raise demo.personnel_problem
