@@ -138,8 +138,9 @@ class UserAdmin(PermissionsInWordsMixin, NotFoundAdminMixin, DjangoUserAdmin):
     @admin.display(description=_("tình trạng phạm vi"))
     def scope_state(self, obj):
         if obj.scope is not None and obj.scope.has_ended:
-            return _("Đơn vị đã kết thúc ngày %(day)s: cần giao phạm vi mới") % {
-                "day": obj.scope.valid_to.strftime("%d/%m/%Y")
+            # The unit's own label of its period (dd/mm/yyyy by personnel's format_day).
+            return _("Đơn vị đã kết thúc (%(period)s): cần giao phạm vi mới") % {
+                "period": obj.scope.validity_label
             }
         return "—"
 

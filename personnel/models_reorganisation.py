@@ -136,10 +136,6 @@ class Succession(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def creates_successor(self) -> bool:
-        return self.successor_id is None and bool(self.new_name.strip())
-
     def clean(self):
         super().clean()
         if self.successor_id and self.new_name.strip():
