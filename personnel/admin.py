@@ -12,10 +12,11 @@ from accounts.admin_mixins import (
     ScopedForeignKeyMixin,
     ScopedHistoryAdmin,
     ServiceWriteAdminMixin,
+    ServiceWriteInlineMixin,
 )
 from config.admin_display import WordsHistoryContextHelper
 
-from . import services
+from . import services, services_record
 from .filters_units import FOLD_LIMIT, POSITION_FOLD_LIMIT, search_folded
 from .forms import PostingForm, PostingInlineFormSet
 from .masking import (
@@ -40,6 +41,8 @@ from .models import (
     Sector,
     TrainingRecord,
 )
+from .models_discipline import Reward
+from .record_rules import raise_errors
 from .text import fold_vietnamese, format_day
 
 
@@ -269,29 +272,119 @@ class PostingInline(ScopedForeignKeyMixin, admin.TabularInline):
     ordering = ("-start_date",)
 
 
-class TrainingInline(admin.TabularInline):
+@dataclasses.dataclass(frozen=True)
+class RecordServices:
+    """The services of one kind of row of an official's record (``services_record``)."""
+
+    editable: frozenset
+    rules: object  # (official, row, today=) -> {field: message}, pure
+    create: object  # (official=, by=, **fields) -> row
+    update: object  # (row, by=, **changes) -> row
+    delete: object  # (row, by=) -> None
+
+
+RECORD_SERVICES = {
+    TrainingRecord: RecordServices(
+        services_record.TRAINING_EDITABLE_FIELDS,
+        services_record.training_errors,
+        services_record.training_create,
+        lambda row, **kw: services_record.training_update(training=row, **kw),
+        lambda row, **kw: services_record.training_delete(training=row, **kw),
+    ),
+    Evaluation: RecordServices(
+        services_record.EVALUATION_EDITABLE_FIELDS,
+        services_record.evaluation_record_errors,
+        services_record.evaluation_create,
+        lambda row, **kw: services_record.evaluation_update(evaluation=row, **kw),
+        lambda row, **kw: services_record.evaluation_delete(evaluation=row, **kw),
+    ),
+    PlanningEntry: RecordServices(
+        services_record.PLANNING_EDITABLE_FIELDS,
+        services_record.planning_errors,
+        services_record.planning_create,
+        lambda row, **kw: services_record.planning_update(entry=row, **kw),
+        lambda row, **kw: services_record.planning_delete(entry=row, **kw),
+    ),
+    Discipline: RecordServices(
+        services_record.DISCIPLINE_EDITABLE_FIELDS,
+        services_record.discipline_errors,
+        services_record.discipline_create,
+        lambda row, **kw: services_record.discipline_update(discipline=row, **kw),
+        lambda row, **kw: services_record.discipline_delete(discipline=row, **kw),
+    ),
+    Reward: RecordServices(
+        services_record.REWARD_EDITABLE_FIELDS,
+        services_record.reward_errors,
+        services_record.reward_create,
+        lambda row, **kw: services_record.reward_update(reward=row, **kw),
+        lambda row, **kw: services_record.reward_delete(reward=row, **kw),
+    ),
+}
+
+
+def _editable_values(form, editable, *, changed_only: bool) -> dict:
+    names = form.changed_data if changed_only else form.cleaned_data
+    return {name: form.cleaned_data[name] for name in names if name in editable}
+
+
+class RecordServiceInline(ServiceWriteInlineMixin, admin.TabularInline):
+    """Rows of an official's record edited with the official, each written by its service
+    (``services_record``), a deletion too. On a new official (not saved yet while its form
+    is checked) a row's pure rules are checked, and the service writes it once the official
+    exists."""
+
+    extra = 0
+
+    def service_save_row(self, request, form):
+        record = RECORD_SERVICES[self.model]
+        row = form.instance
+        official = row.official
+        if form.cleaned_data.get("DELETE"):
+            if row.pk:  # a copy: deleting clears the instance's pk, which the form still needs
+                record.delete(self.model._default_manager.get(pk=row.pk), by=request.user)
+            return
+        if official.pk is None:
+            raise_errors(record.rules(official, row, today=timezone.localdate()))
+            return
+        if row.pk:
+            changes = _editable_values(form, record.editable, changed_only=True)
+            fresh = self.model._default_manager.get(pk=row.pk)
+            record.update(fresh, by=request.user, **changes)
+        else:
+            values = _editable_values(form, record.editable, changed_only=False)
+            record.create(official=official, by=request.user, **values)
+
+    def save_rows(self, request, formset) -> None:
+        formset.save(commit=False)
+        for form in formset.forms:
+            if form.has_changed():
+                self.service_save_row(request, form)
+
+
+class TrainingInline(RecordServiceInline):
     model = TrainingRecord
     fields = ("kind", "programme", "qualification", "institution", "mode", "start_date", "end_date")
-    extra = 0
 
 
-class EvaluationInline(admin.TabularInline):
+class EvaluationInline(RecordServiceInline):
     model = Evaluation
     fields = ("year", "rating", "note")
-    extra = 0
 
 
-class DisciplineInline(admin.TabularInline):
+class DisciplineInline(RecordServiceInline):
     model = Discipline
     fields = ("kind", "decided_on", "basis", "issued_by", "note")
-    extra = 0
 
 
-class PlanningInline(ScopedForeignKeyMixin, admin.TabularInline):
+class RewardInline(RecordServiceInline):
+    model = Reward
+    fields = ("kind", "name", "level", "decided_on", "basis", "issued_by")
+
+
+class PlanningInline(ScopedForeignKeyMixin, RecordServiceInline):
     model = PlanningEntry
     fields = ("position", "term", "status", "approved_on", "basis")
     autocomplete_fields = ("position",)
-    extra = 0
 
 
 MASKED_DISPLAY = tuple(f"{name}_masked" for name in MASKED_FIELDS)
@@ -336,7 +429,14 @@ class OfficialAdmin(ServiceWriteAdminMixin, AuditedChangeViewMixin, ScopedHistor
     autocomplete_fields = ("birthplace", "hometown")
     readonly_fields = ("current_unit", "current_posting", "retirement_date")
     show_full_result_count = False
-    inlines = (PostingInline, TrainingInline, EvaluationInline, DisciplineInline, PlanningInline)
+    inlines = (
+        PostingInline,
+        TrainingInline,
+        EvaluationInline,
+        DisciplineInline,
+        RewardInline,
+        PlanningInline,
+    )
     fieldsets = (
         (None, {"fields": ("code", "full_name", "other_names", "gender", "date_of_birth")}),
         (_("Định danh, liên hệ"), {"fields": MASKED_FIELDS}),
@@ -352,6 +452,7 @@ class OfficialAdmin(ServiceWriteAdminMixin, AuditedChangeViewMixin, ScopedHistor
                 "fields": (
                     "management_tier",
                     "status",
+                    "left_on",
                     "current_unit",
                     "current_posting",
                     "retirement_date",
@@ -483,39 +584,75 @@ class PostingAdmin(ServiceWriteAdminMixin, OfficialNameSearchMixin, ScopedHistor
             services.posting_delete(posting=posting)
 
 
+class RecordServiceAdmin(
+    ServiceWriteAdminMixin, OfficialNameSearchMixin, AuditedChangeViewMixin, ScopedHistoryAdmin
+):
+    """A row of an official's record in its own admin: scoped, with its history, written
+    and deleted by its service (``services_record``); it stays with its official."""
+
+    list_select_related = ("official",)
+    autocomplete_fields = ("official",)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "official") if obj is not None else readonly
+
+    def service_save(self, request, obj, form, change):
+        record = RECORD_SERVICES[self.model]
+        if change:
+            changes = _editable_values(form, record.editable, changed_only=True)
+            fresh = self.model._default_manager.get(pk=obj.pk)
+            return record.update(fresh, by=request.user, **changes) if changes else obj
+        values = _editable_values(form, record.editable, changed_only=False)
+        return record.create(official=form.cleaned_data["official"], by=request.user, **values)
+
+    def delete_model(self, request, obj):
+        RECORD_SERVICES[self.model].delete(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset:
+            RECORD_SERVICES[self.model].delete(row, by=request.user)
+
+
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(OfficialNameSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
+class TrainingRecordAdmin(RecordServiceAdmin):
     list_display = ("official", "kind", "programme", "qualification", "start_date", "end_date")
     list_filter = ("kind", "mode")
     search_fields = ("official__code", "programme", "institution")
-    list_select_related = ("official",)
-    autocomplete_fields = ("official",)
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(OfficialNameSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
+class EvaluationAdmin(RecordServiceAdmin):
     list_display = ("official", "year", "rating")
     list_filter = ("year", "rating")
     search_fields = ("official__code",)
-    list_select_related = ("official",)
-    autocomplete_fields = ("official",)
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(OfficialNameSearchMixin, AuditedChangeViewMixin, ScopedHistoryAdmin):
+class DisciplineAdmin(RecordServiceAdmin):
     """Disciplinary decisions, with their history: a record the higher-post rule reads."""
 
     list_display = ("official", "kind", "decided_on", "basis", "issued_by")
     list_filter = ("kind", "decided_on")
     search_fields = ("official__code", "basis", "issued_by")
-    list_select_related = ("official",)
-    autocomplete_fields = ("official",)
+
+
+@admin.register(Reward)
+class RewardAdmin(RecordServiceAdmin):
+    """Rewards (khen thưởng), with their history."""
+
+    list_display = ("official", "kind", "name", "level", "decided_on", "basis")
+    list_filter = ("kind", "level", "decided_on")
+    search_fields = ("official__code", "name", "basis", "issued_by")
 
 
 @admin.register(PlanningEntry)
-class PlanningEntryAdmin(OfficialNameSearchMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PlanningEntryAdmin(RecordServiceAdmin):
     list_display = ("official", "position", "term", "status", "approved_on")
     list_filter = ("term", "status", "position__kind")
     search_fields = ("official__code", "position__title")
     list_select_related = ("official", "position", "position__org_unit")
     autocomplete_fields = ("official", "position")
+
+
+from . import admin_imports  # noqa: E402,F401 - the imports' admin pages

@@ -94,7 +94,8 @@ def describe_filters(filterset) -> list[tuple[str, str]]:
     form = filterset.form
     described = []
     for name, value in form.cleaned_data.items():
-        if name == "sort" or value in (None, "", [], ()):
+        # An unticked checkbox filter (False) filters nothing.
+        if name == "sort" or value is False or value in (None, "", [], ()):
             continue
         field = form.fields[name]
         if hasattr(field, "queryset"):
@@ -188,3 +189,136 @@ WRITERS = {"xlsx": to_xlsx, "csv": to_csv}
 
 def filename(extension: str, at: dt.datetime) -> str:
     return f"danh-sach-can-bo_{timezone.localtime(at):%Y%m%d-%H%M}.{extension}"
+
+
+# --- the template layout (round trip with the import) ----------------------------------
+
+
+def to_template_layout(queryset: QuerySet, header: ExportHeader, *, masked: bool = True):
+    """The filtered officials with their whole records, in the import template's sheets:
+    imported back, the file changes nothing."""
+    from .imports.export import template_layout_workbook
+
+    return template_layout_workbook(queryset, masked=masked)
+
+
+WRITERS["template"] = to_template_layout
+CONTENT_TYPES["template"] = CONTENT_TYPES["xlsx"]
+EXTENSIONS = {"xlsx": "xlsx", "csv": "csv", "template": "xlsx", "roster": "xlsx"}
+PREFIXES = {"template": "ho-so-theo-mau-nhap", "roster": "danh-sach-trich-ngang"}
+
+
+def export_filename(fmt: str, at: dt.datetime) -> str:
+    prefix = PREFIXES.get(fmt, "danh-sach-can-bo")
+    return f"{prefix}_{timezone.localtime(at):%Y%m%d-%H%M}.{EXTENSIONS[fmt]}"
+
+
+# --- danh sách trích ngang: a printable list with the columns the user chooses ---------
+
+#: the most rows a printed or exported list holds; past it, the user narrows the filters
+MAX_ROSTER_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class RosterColumn:
+    key: str
+    label: str
+    read: object  # official -> value
+
+
+def _label_of(choices):
+    labels = {code: str(label) for code, label in choices}
+    return lambda value: labels.get(value, value or "")
+
+
+def roster_columns() -> dict[str, RosterColumn]:
+    from .choices import EducationLevel, PoliticalTheory, StateManagement
+
+    gender, tier, status = (_label_of(c.choices) for c in (Gender, ManagementTier, OfficialStatus))
+    education, theory, state = (
+        _label_of(c.choices) for c in (EducationLevel, PoliticalTheory, StateManagement)
+    )
+    columns = [
+        RosterColumn("code", _("Số hiệu hồ sơ"), lambda o: o.code),
+        RosterColumn("name", _("Họ và tên"), lambda o: o.full_name),
+        RosterColumn("gender", _("Giới tính"), lambda o: gender(o.gender)),
+        RosterColumn("birth", _("Ngày sinh"), lambda o: format_day(o.date_of_birth)),
+        RosterColumn("ethnicity", _("Dân tộc"), lambda o: o.ethnicity),
+        RosterColumn("hometown", _("Quê quán"), lambda o: o.hometown.name if o.hometown else ""),
+        RosterColumn(
+            "title",
+            _("Chức vụ hiện tại"),
+            lambda o: o.current_posting.title if o.current_posting else "",
+        ),
+        RosterColumn("unit", _("Đơn vị"), lambda o: o.current_unit.name if o.current_unit else ""),
+        RosterColumn("party", _("Ngày vào Đảng"), lambda o: format_day(o.party_joined_on)),
+        RosterColumn("education", _("Trình độ chuyên môn"), lambda o: education(o.education_level)),
+        RosterColumn("major", _("Chuyên ngành"), lambda o: o.major),
+        RosterColumn("theory", _("Lý luận chính trị"), lambda o: theory(o.political_theory)),
+        RosterColumn("state", _("Quản lý nhà nước"), lambda o: state(o.state_management)),
+        RosterColumn("tier", _("Diện quản lý"), lambda o: tier(o.management_tier)),
+        RosterColumn("status", _("Tình trạng"), lambda o: status(o.status)),
+    ]
+    return {column.key: column for column in columns}
+
+
+DEFAULT_ROSTER_COLUMNS = (
+    "name",
+    "birth",
+    "gender",
+    "hometown",
+    "title",
+    "unit",
+    "education",
+    "theory",
+)
+
+
+@dataclass(frozen=True)
+class RosterHeader:
+    """The heading of a list as committees issue it: issuing body, title, place and date."""
+
+    issuer: str
+    title: str
+    day: dt.date
+    signer_title: str
+
+
+def roster_rows(queryset: QuerySet, keys: list[str]):
+    columns = roster_columns()
+    chosen = [columns[key] for key in keys]
+    for number, official in enumerate(queryset[:MAX_ROSTER_ROWS].iterator(chunk_size=2000), 1):
+        yield [number, *(spreadsheet_safe(column.read(official)) for column in chosen)]
+
+
+def to_roster_xlsx(queryset: QuerySet, keys: list[str], header: RosterHeader) -> tuple[bytes, int]:
+    """The roster as a workbook: heading block, the table with STT, a signature block."""
+    columns = roster_columns()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Trích ngang")[:31])
+    bold = Font(bold=True)
+
+    def strong(value, size=None):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = Font(bold=True, size=size) if size else bold
+        return cell
+
+    sheet.column_dimensions["A"].width = 6
+    for index in range(len(keys)):
+        sheet.column_dimensions[chr(ord("B") + index)].width = 24
+    sheet.append([strong(header.issuer.upper())])
+    sheet.append([])
+    sheet.append([strong(header.title.upper(), size=14)])
+    sheet.append([_("Ngày %(day)s") % {"day": format_day(header.day)}])
+    sheet.append([])
+    sheet.append([strong(_("STT"))] + [strong(str(columns[key].label)) for key in keys])
+    count = 0
+    for row in roster_rows(queryset, keys):
+        sheet.append(row)
+        count += 1
+    sheet.append([])
+    sheet.append([""] * max(len(keys) - 1, 1) + [strong(header.signer_title)])
+    sheet.append([""] * max(len(keys) - 1, 1) + [_("(Ký, ghi rõ họ tên)")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), count

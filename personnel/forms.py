@@ -97,9 +97,10 @@ class AutocompleteSelect(forms.Select):
     costs one small query. Until ``url_name`` is routed, every option is rendered.
     """
 
-    def __init__(self, url_name: str, attrs=None):
+    def __init__(self, url_name: str, attrs=None, forward: tuple[str, str] | None = None):
         super().__init__(attrs)
         self.url_name = url_name
+        self.forward = forward  # (query parameter, name of the form field whose value it sends)
         self._remote = False
 
     def get_context(self, name, value, attrs):
@@ -111,6 +112,8 @@ class AutocompleteSelect(forms.Select):
         if url:
             attrs = {**(attrs or {}), "data-autocomplete-url": url}
             attrs.setdefault("data-no-results", _("Không tìm thấy"))
+            if self.forward:
+                attrs["data-autocomplete-forward"] = ":".join(self.forward)
         return super().get_context(name, value, attrs)
 
     def optgroups(self, name, value, attrs=None):
@@ -172,7 +175,7 @@ OFFICIAL_FIELDSETS = [
         gettext_lazy("Trình độ"),
         ["education_level", "major", "political_theory", "state_management"],
     ),
-    (gettext_lazy("Quản lý"), ["management_tier", "status", "notes"]),
+    (gettext_lazy("Quản lý"), ["management_tier", "status", "left_on", "notes"]),
 ]
 
 
@@ -224,6 +227,7 @@ class OfficialForm(BootstrapFormMixin, forms.ModelForm):
             "date_of_birth": SaneDateField,
             "party_joined_on": SaneDateField,
             "party_confirmed_on": SaneDateField,
+            "left_on": SaneDateField,
         }
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -234,6 +238,10 @@ class OfficialForm(BootstrapFormMixin, forms.ModelForm):
             "date_of_birth": gettext_lazy("Ngày/tháng/năm, ví dụ 15/03/1980."),
             "party_joined_on": gettext_lazy("Để trống nếu chưa là đảng viên."),
             "party_confirmed_on": gettext_lazy("Ngày trở thành đảng viên chính thức."),
+            "left_on": gettext_lazy(
+                "Ngày nghỉ hưu, chuyển ra ngoài hệ thống hoặc từ trần; chỉ nhập khi tình trạng "
+                "không còn là đang công tác. Để trống nếu cán bộ đang công tác."
+            ),
         }
         error_messages = {
             "code": {"unique": gettext_lazy("Số hiệu hồ sơ này đã được dùng cho cán bộ khác.")},
@@ -306,8 +314,8 @@ class OfficialCreateForm(OfficialForm):
         label=gettext_lazy("Chức vụ"),
         queryset=Position.objects.none(),
         required=False,
-        widget=AutocompleteSelect("position_autocomplete"),
-        help_text=gettext_lazy("Không bắt buộc; chức vụ phải thuộc đơn vị đã chọn."),
+        widget=AutocompleteSelect("position_autocomplete", forward=("org_unit", "org_unit")),
+        help_text=gettext_lazy("Không bắt buộc; danh sách chỉ gồm các chức vụ của đơn vị đã chọn."),
     )
     title = forms.CharField(
         label=gettext_lazy("Chức danh, công việc"),
@@ -353,3 +361,26 @@ class OfficialCreateForm(OfficialForm):
 
     def profile(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self._meta.fields}
+
+
+# --- the photo ---------------------------------------------------------------------------
+
+
+class OfficialPhotoForm(BootstrapFormMixin, forms.Form):
+    """A portrait uploaded (multipart); the service checks that it really is an image."""
+
+    photo = forms.FileField(
+        label=gettext_lazy("Ảnh chân dung"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        error_messages={
+            "required": gettext_lazy("Chưa chọn tệp ảnh."),
+            "empty": gettext_lazy("Tệp ảnh rỗng."),
+            "invalid": gettext_lazy("Không đọc được tệp đã gửi; hãy chọn lại ảnh."),
+            "max_length": gettext_lazy("Tên tệp quá dài; hãy đổi tên tệp rồi chọn lại."),
+        },
+        max_length=255,
+        help_text=gettext_lazy(
+            "Ảnh 4×6 chụp chính diện, định dạng JPEG hoặc PNG, không quá 2 MB và không lớn "
+            "hơn 4000×4000 điểm ảnh."
+        ),
+    )

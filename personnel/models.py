@@ -1,5 +1,8 @@
 """Personnel records: localities, sectors, units, positions, officials and their postings."""
 
+import uuid
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -265,6 +268,12 @@ class Position(models.Model):
         return reverse("position_detail", args=[self.pk])
 
 
+def photo_path(official, filename: str) -> str:
+    """Photos are stored by record, under a random name (the upload's name says nothing)."""
+    suffix = Path(filename).suffix.lower() or ".jpg"
+    return f"photos/{uuid.uuid4().hex}{suffix}"
+
+
 class OfficialQuerySet(ScopedQuerySet):
     scope_path_lookups = ("current_unit__path",)
 
@@ -467,6 +476,21 @@ class Official(models.Model):
         editable=False,
         related_name="+",
     )
+    left_on = models.DateField(
+        _("ngày thôi công tác"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ngày nghỉ hưu, chuyển ra ngoài hệ thống hoặc từ trần (khi tình trạng không còn là "
+            "đang công tác); không ghi vị trí công tác mới sau ngày này."
+        ),
+    )
+    photo = models.ImageField(
+        _("ảnh"),
+        upload_to=photo_path,
+        blank=True,
+        help_text=_("Ảnh chân dung 4×6 (JPEG hoặc PNG, không quá 2 MB)."),
+    )
     notes = models.TextField(_("ghi chú"), blank=True)
 
     objects = OfficialQuerySet.as_manager()
@@ -597,6 +621,7 @@ class TrainingRecord(models.Model):
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
 
     objects = OfficialScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("đào tạo, bồi dưỡng")
@@ -625,6 +650,7 @@ class Evaluation(models.Model):
     note = models.TextField(_("nhận xét"), blank=True)
 
     objects = OfficialScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("đánh giá, xếp loại")
@@ -668,6 +694,7 @@ class PlanningEntry(models.Model):
     basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
 
     objects = OfficialScopedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("quy hoạch")
@@ -687,5 +714,6 @@ class PlanningEntry(models.Model):
         return f"{self.official} → {self.position} ({self.term})"
 
 
-from .models_discipline import Discipline  # noqa: E402,F401
+from .models_discipline import Discipline, Reward  # noqa: E402,F401
+from .models_imports import ColumnMapping, RecordImport  # noqa: E402,F401
 from .models_reorganisation import LocalitySuccession, Reorganisation, UnitSuccession  # noqa: E402,F401

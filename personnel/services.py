@@ -17,8 +17,15 @@ from accounts.access import require_role
 from accounts.choices import Role
 
 from .choices import OfficialStatus
-from .dates import require_sane
+from .dates import is_sane, require_sane
 from .models import POST_TYPE_FLAGS, Official, OrgUnit, Position, Posting, personal_id_mismatch
+from .record_rules import (
+    MIN_WORKING_AGE,
+    left_on_errors,
+    posting_errors,
+    raise_errors,
+    working_age_on,
+)
 from .selectors import current_primary_posting, overlapping_primary_postings
 from .text import format_day
 from .validity import not_valid_message
@@ -92,8 +99,15 @@ def posting_create(
     end_date: dt.date | None = None,
     is_primary: bool = True,
     basis: str = "",
+    from_decision: bool = False,
 ) -> Posting:
-    """Record a posting of ``official``; refuses a primary posting that overlaps another."""
+    """Record a posting of ``official``; refuses a primary posting that overlaps another,
+    and one outside the official's working life (``record_rules.posting_errors``).
+
+    ``from_decision``: the posting is opened by a movement taking effect (its start is the
+    effective date, which a decision may set ahead); typed-in postings never start after
+    today.
+    """
     posting_check(start_date=start_date, end_date=end_date, position=position, org_unit=org_unit)
     if position is not None:
         org_unit = position.org_unit
@@ -103,7 +117,17 @@ def posting_create(
         title = position.title if position is not None else ""
     if not title:
         raise ValidationError({"title": _("Chưa nhập chức danh, công việc.")})
-    _lock_official(official.pk)
+    locked = _lock_official(official.pk)
+    raise_errors(
+        posting_errors(
+            official=locked,
+            start_date=start_date,
+            end_date=end_date,
+            is_new=True,
+            from_decision=from_decision,
+            today=timezone.localdate(),
+        )
+    )
     if is_primary:
         _validate_no_overlap(official_id=official.pk, start_date=start_date, end_date=end_date)
     posting = Posting(
@@ -133,7 +157,7 @@ def posting_update(*, posting: Posting, **changes) -> Posting:
     unknown = set(changes) - POSTING_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"posting_update got unexpected fields: {sorted(unknown)}")
-    _lock_official(posting.official_id)
+    official = _lock_official(posting.official_id)
     for field, value in changes.items():
         setattr(posting, field, value)
     posting_check(
@@ -142,6 +166,17 @@ def posting_update(*, posting: Posting, **changes) -> Posting:
         position=posting.position,
         org_unit=posting.org_unit,
     )
+    errors = posting_errors(
+        official=official,
+        start_date=posting.start_date,
+        end_date=posting.end_date,
+        is_new=False,
+        # Only a start being changed is checked against today: closing a posting
+        # opened ahead by a decision stays possible.
+        from_decision="start_date" not in changes,
+        today=timezone.localdate(),
+    )
+    raise_errors(errors)
     if posting.is_primary:
         _validate_no_overlap(
             official_id=posting.official_id,
@@ -205,6 +240,7 @@ OFFICIAL_EDITABLE_FIELDS = frozenset(
         "state_management",
         "management_tier",
         "status",
+        "left_on",
         "notes",
     }
 )
@@ -247,6 +283,7 @@ def official_validate(official: Official, *, today: dt.date | None = None) -> No
     # Out-of-range dates first: nothing below is computed from them.
     require_sane(
         date_of_birth=official.date_of_birth,
+        left_on=official.left_on,
         party_joined_on=official.party_joined_on,
         party_confirmed_on=official.party_confirmed_on,
     )
@@ -279,6 +316,8 @@ def official_validate(official: Official, *, today: dt.date | None = None) -> No
                 "min": MIN_AGE,
                 "date": format_day(_adult_on(born)),
             }
+    for field, message in left_on_errors(official=official, today=today).items():
+        errors.setdefault(field, message)
     if confirmed is not None and "party_confirmed_on" not in errors:
         if joined is None:
             errors["party_joined_on"] = _("Đã có ngày chính thức thì phải nhập ngày vào Đảng.")
@@ -374,6 +413,33 @@ def official_create(*, first_posting: dict | None, by=None, **fields) -> Officia
     return official
 
 
+def _check_postings_within_life(official: Official) -> None:
+    """A new date of birth or leaving day keeps every recorded posting inside the
+    official's working life (the postings are not moved along with it)."""
+    errors: dict[str, str] = {}
+    born = official.date_of_birth
+    # A birth date that is itself wrong gets its own message from ``official_validate``.
+    if born is not None and is_sane(born) and born <= timezone.localdate():
+        first = official.postings.order_by("start_date", "id").first()
+        if first is not None and first.start_date < working_age_on(born):
+            errors["date_of_birth"] = _(
+                "Theo ngày sinh này, vị trí công tác “%(posting)s” bắt đầu trước khi cán bộ "
+                "đủ %(age)d tuổi (%(start)s); hãy sửa vị trí công tác trước."
+            ) % {
+                "posting": first,
+                "age": MIN_WORKING_AGE,
+                "start": format_day(working_age_on(born)),
+            }
+    left_on = official.left_on
+    if left_on is not None and is_sane(left_on):
+        later = official.postings.filter(start_date__gt=left_on).order_by("start_date").first()
+        if later is not None:
+            errors["left_on"] = _(
+                "Vị trí công tác “%(posting)s” bắt đầu sau ngày thôi công tác này."
+            ) % {"posting": later}
+    raise_errors(errors)
+
+
 @transaction.atomic
 def official_update(*, official: Official, by=None, **changes) -> Official:
     """Change the profile fields of ``official``; the same rules as ``official_create``."""
@@ -386,6 +452,8 @@ def official_update(*, official: Official, by=None, **changes) -> Official:
     fresh = _lock_official(official.pk)
     for field, value in changes.items():
         setattr(fresh, field, value)
+    if {"date_of_birth", "left_on"} & set(changes):
+        _check_postings_within_life(fresh)
     _save_official(fresh, update_fields=[*changes, "search_key"])
     official.refresh_from_db()
     return official

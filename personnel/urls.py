@@ -1,3 +1,8 @@
-from .views import officials, units
+from .views import imports, official_records, officials, units
 
-urlpatterns = [*officials.urlpatterns, *units.urlpatterns]
+urlpatterns = [
+    *officials.urlpatterns,
+    *official_records.urlpatterns,
+    *units.urlpatterns,
+    *imports.urlpatterns,
+]

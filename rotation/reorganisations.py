@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
 
 from accounts.access import require_role
 from accounts.choices import Role
@@ -267,8 +268,13 @@ def reorganisation_apply(
         _create_localities(plan)
         _create_units(plan)
         _carry_positions(plan)
+        reason = _("Sắp xếp tổ chức bộ máy: %(name)s (%(basis)s)") % {
+            "name": locked.name,
+            "basis": locked.basis_number,
+        }
         for posting in plan.concurrent_closed:
             personnel_services.posting_close(posting=posting, end_date=plan.eve)
+            update_change_reason(posting, reason)
         decision = _place_officials(plan, by, today)
         _end(plan.ended_units, plan.eve)
         _end(plan.ended_localities, plan.eve)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
 
 from accounts.access import require_role
 from accounts.choices import Role
@@ -72,17 +73,22 @@ def _movement_apply(*, movement_id: int, today: dt.date | None, by) -> tuple[Mov
         )
     Official.objects.select_for_update().get(pk=movement.official_id)
     day_before = movement.effective_on - dt.timedelta(days=1)
+    # The postings' change history says which decision changed them.
+    reason = _("Thi hành quyết định %(number)s") % {"number": movement.decision.number}
     if movement.from_posting_id:
         previous = Posting.objects.get(pk=movement.from_posting_id)
         if previous.end_date is None or previous.end_date > day_before:
             personnel_services.posting_close(posting=previous, end_date=day_before)
+            update_change_reason(previous, reason)
     new_posting = personnel_services.posting_create(
         official=movement.official,
         position=movement.to_position,
         title=movement.to_position.title,
         start_date=movement.effective_on,
         basis=movement.decision.number,
+        from_decision=True,
     )
+    update_change_reason(new_posting, reason)
     outcome = (
         MovementOutcome.RETURNED
         if movement.kind == MovementKind.RETURN

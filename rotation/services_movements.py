@@ -116,11 +116,60 @@ def movement_validate(movement: Movement) -> None:
                 )
             }
         )
+    _require_change(movement)
+    _require_after_latest_posting(movement)
     others = movement.decision.movements.filter(official_id=movement.official_id).exclude(
         pk=movement.pk
     )
     if others.exists():
         raise ValidationError({"official": _("Cán bộ này đã có trong quyết định.")})
+
+
+def _require_change(movement: Movement) -> None:
+    """A movement changes the official's post: one to the post they leave is refused, but
+    a reappointment (bổ nhiệm lại) is to the same post by definition."""
+    if movement.kind == MovementKind.REAPPOINTMENT or not movement.from_posting_id:
+        return
+    if movement.from_posting.position_id == movement.to_position_id:
+        raise ValidationError(
+            {
+                "to_position": _(
+                    "Cán bộ đang giữ chức vụ “%(position)s” từ %(start)s: lượt điều chuyển phải "
+                    "đến một chức vụ khác (bổ nhiệm lại thì chọn hình thức “Bổ nhiệm lại”)."
+                )
+                % {
+                    "position": movement.to_position.title,
+                    "start": format_day(movement.from_posting.start_date),
+                }
+            }
+        )
+
+
+def _require_after_latest_posting(movement: Movement) -> None:
+    """A movement takes effect after the official's latest primary posting began: one dated
+    inside an earlier posting could never be applied (the past is not rewritten), so it is
+    refused when added rather than when applied."""
+    latest = (
+        Posting.objects.filter(official_id=movement.official_id, is_primary=True)
+        .exclude(pk__in=[movement.new_posting_id] if movement.new_posting_id else [])
+        .order_by("-start_date", "-id")
+        .only("start_date", "title")
+        .first()
+    )
+    if latest is not None and movement.effective_on <= latest.start_date:
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "Ngày hiệu lực (%(day)s) không được từ ngày bắt đầu vị trí công tác gần "
+                    "nhất của cán bộ (“%(posting)s”, từ %(start)s) trở về trước."
+                )
+                % {
+                    "day": format_day(movement.effective_on),
+                    "posting": latest.title,
+                    "start": format_day(latest.start_date),
+                }
+            }
+        )
 
 
 #: The fields of a movement a person sets (in this order on every form); the official is

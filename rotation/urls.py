@@ -8,6 +8,7 @@ from . import views_reorganisations as reorganisations
 urlpatterns = [
     path("decisions/", decisions.DecisionListView.as_view(), name="decision_list"),
     path("decisions/new/", decisions.DecisionCreateView.as_view(), name="decision_create"),
+    path("decisions/export/", decisions.DecisionExportView.as_view(), name="decision_export"),
     path("decisions/<int:pk>/", decisions.DecisionDetailView.as_view(), name="decision_detail"),
     path(
         "decisions/<int:pk>/edit/", decisions.DecisionUpdateView.as_view(), name="decision_update"

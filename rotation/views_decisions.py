@@ -4,8 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.access import (
@@ -14,9 +19,12 @@ from accounts.access import (
     OfficerRequiredMixin,
     StaffRequiredMixin,
 )
+from accounts.audit import audit_record
 from accounts.choices import Role
+from accounts.models import AuditEvent
+from personnel.exports import CONTENT_TYPES, ExportHeader, describe_filters
 
-from . import disclosure, services
+from . import disclosure, exports, services
 from .choices import DecisionStatus
 from .filters import DecisionFilterSet
 from .forms import CancelForm, ConsultationAnswerForm, DecisionForm
@@ -42,6 +50,20 @@ def _count_of(model, **conditions):
     return Coalesce(Subquery(rows), 0)
 
 
+def filtered_decisions(request) -> DecisionFilterSet:
+    """The FilterSet of the list and its export, over the decisions the user may see."""
+    visible = Decision.objects.for_user(request.user).values("pk")
+    decisions = (
+        Decision.objects.filter(pk__in=visible)
+        .select_related("issued_by")
+        .annotate(
+            n_movements=_count_of(Movement),
+            n_pending=_count_of(Consultation, answered_on__isnull=True),
+        )
+    )
+    return DecisionFilterSet(request.GET, queryset=decisions, request=request)
+
+
 class DecisionListView(StaffRequiredMixin, ClampedPaginationMixin, ListView):
     template_name = "rotation/decision_list.html"
     context_object_name = "decisions"
@@ -49,18 +71,7 @@ class DecisionListView(StaffRequiredMixin, ClampedPaginationMixin, ListView):
     paginator_class = CappedPaginator
 
     def get_queryset(self):
-        visible = Decision.objects.for_user(self.request.user).values("pk")
-        decisions = (
-            Decision.objects.filter(pk__in=visible)
-            .select_related("issued_by")
-            .annotate(
-                n_movements=_count_of(Movement),
-                n_pending=_count_of(Consultation, answered_on__isnull=True),
-            )
-        )
-        self.filterset = DecisionFilterSet(
-            self.request.GET, queryset=decisions, request=self.request
-        )
+        self.filterset = filtered_decisions(self.request)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -209,3 +220,46 @@ class DecisionUpdateView(OfficerRequiredMixin, FormView):
             % {"number": decision.number, "fields": labels},
         )
         return redirect("decision_detail", pk=decision.pk)
+
+
+class DecisionExportView(StaffRequiredMixin, View):
+    """The filtered decisions and their movements as one workbook (XLSX), audited."""
+
+    def get(self, request):
+        params = request.GET.copy()
+        back = reverse("decision_list") + (f"?{params.urlencode()}" if params else "")
+        filterset = filtered_decisions(request)
+        if not filterset.is_valid():
+            messages.error(
+                request, _("Bộ lọc có giá trị không hợp lệ; hãy sửa bộ lọc rồi xuất lại.")
+            )
+            return redirect(back)
+        queryset = filterset.qs
+        limit = exports.MAX_EXPORT_DECISIONS
+        if queryset[: limit + 1].count() > limit:
+            messages.error(
+                request,
+                _(
+                    "Danh sách có hơn %(max)s quyết định, vượt giới hạn một lần xuất; hãy thu "
+                    "hẹp bộ lọc (ví dụ theo ngày ký) rồi xuất lại."
+                )
+                % {"max": number_format(limit, force_grouping=True)},
+            )
+            return redirect(back)
+        now = timezone.now()
+        header = ExportHeader(
+            user=f"{request.user} ({request.user.username})",
+            at=now,
+            filters=describe_filters(filterset),
+        )
+        content, count = exports.to_xlsx(queryset, header, user=request.user)
+        audit_record(
+            user=request.user,
+            action=AuditEvent.Action.EXPORT,
+            object_type=Decision._meta.label,
+            detail=_("%(n)d quyết định, xlsx") % {"n": count},
+        )
+        response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
+        name = f"danh-sach-quyet-dinh_{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

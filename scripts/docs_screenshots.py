@@ -85,6 +85,46 @@ def reorganisations(browser, base: str) -> None:
     page.close()
 
 
+def imports(browser, base: str) -> None:
+    """The preview of an import: a unit's officials exported in the template's layout,
+    one field corrected and one official added, uploaded back."""
+    from openpyxl import load_workbook
+
+    page = browser.new_page(viewport=DESKTOP, device_scale_factor=1, locale="vi-VN")
+    log_in(page, base)
+    page.goto(f"{base}/officials/")
+    unit = page.locator("select[name='unit'] option").nth(1).get_attribute("value") or ""
+    exported = page.request.get(f"{base}/officials/export/?format=template&unit={unit}").body()
+    book = load_workbook(io.BytesIO(exported))
+    officials, postings = book["Cán bộ"], book["Quá trình công tác"]
+    headers = [str(cell.value or "") for cell in officials[1]]
+
+    def column(start: str) -> int:
+        return next(i for i, header in enumerate(headers, start=1) if header.startswith(start))
+
+    officials.cell(row=2, column=column("Chuyên ngành"), value="Quản lý kinh tế")
+    officials.append([cell.value for cell in officials[2]])
+    added = officials.max_row
+    officials.cell(row=added, column=column("Số hiệu hồ sơ"), value="CB-NHAP-01")
+    officials.cell(row=added, column=column("Họ và tên"), value="Nguyễn Thị Mới Nhập")
+    officials.cell(row=added, column=column("Số định danh"), value=None)
+    postings.append(["CB-NHAP-01", *[cell.value for cell in postings[2]][1:]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page.goto(f"{base}/imports/")
+    page.set_input_files(
+        "input[type=file]",
+        {
+            "name": "ho-so-don-vi.xlsx",
+            "mimeType": "application/octet-stream",
+            "buffer": buffer.getvalue(),
+        },
+    )
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "import-preview.png", full_page=True)
+
+
 def phone(browser, base: str) -> None:
     page = browser.new_page(viewport=PHONE, device_scale_factor=1, locale="vi-VN", is_mobile=True)
     log_in(page, base)
@@ -103,6 +143,7 @@ def main(base: str) -> None:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         desktop(browser, base)
         reorganisations(browser, base)
+        imports(browser, base)
         phone(browser, base)
         browser.close()
     for path in sorted(OUT.glob("*.png")):

@@ -1,4 +1,7 @@
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 from django.db import connection
@@ -11,6 +14,9 @@ def pytest_configure(config):
 
     # Hashing with the production hasher costs ~0.3 s a user; tests need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded photos and workbooks go to a folder of this run, never to var/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="test-media-")
+    atexit.register(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
 
     # Under pytest-xdist every process has its own test database; it gets its own broker
     # queue too, so that a real worker started by one process never takes (or purges)

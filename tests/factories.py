@@ -15,10 +15,11 @@ from personnel.models import (
     PlanningEntry,
     Position,
     Posting,
+    Reward,
     Sector,
     TrainingRecord,
 )
-from personnel.models_discipline import DisciplineKind
+from personnel.models_discipline import DecisionLevel, DisciplineKind, RewardKind
 
 
 class LocalityFactory(DjangoModelFactory):
@@ -112,6 +113,18 @@ class DisciplineFactory(DjangoModelFactory):
     decided_on = dt.date(2022, 3, 10)
     basis = factory.Sequence(lambda n: f"{n}-QĐ/UBKT")
     issued_by = "Ủy ban Kiểm tra Tỉnh ủy"
+
+
+class RewardFactory(DjangoModelFactory):
+    class Meta:
+        model = Reward
+
+    official = factory.SubFactory(OfficialFactory)
+    kind = RewardKind.CERTIFICATE_OF_MERIT
+    name = "Bằng khen của Chủ tịch UBND tỉnh"
+    level = DecisionLevel.PROVINCE
+    decided_on = dt.date(2021, 12, 20)
+    basis = factory.Sequence(lambda n: f"{n}-QĐ/UBND")
 
 
 class PlanningEntryFactory(DjangoModelFactory):

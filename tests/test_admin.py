@@ -147,6 +147,7 @@ def _management(page, posting):
         ("trainings", 1),
         ("evaluations", 1),
         ("disciplines", 1),
+        ("rewards", 0),
         ("planning", 1),
     ):
         data[f"{prefix}-TOTAL_FORMS"] = str(count)

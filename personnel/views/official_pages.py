@@ -14,10 +14,19 @@ from accounts.models import AuditEvent
 from ..extensions import official_page_context, timeline_template
 from ..masking import can_see_personal_data, personal_fields_for
 from ..models import Official
+from ..selectors_history import HISTORY_LIMIT, HISTORY_MAX, official_history
 from ..services import age_on
 from ..successions import declared_and_today
 
 CV_EVALUATION_YEARS = 5
+
+
+def history_limit(request) -> int:
+    """How many changes the profile lists (``?history=``, "xem thêm" adds more)."""
+    text = request.GET.get("history", "")
+    if text.isascii() and text.isdigit() and len(text) <= 4:
+        return max(HISTORY_LIMIT, min(int(text), HISTORY_MAX))
+    return HISTORY_LIMIT
 
 
 def load_official(user, pk: int) -> Official:
@@ -77,6 +86,8 @@ class OfficialDetailView(StaffRequiredMixin, TemplateView):
         added = official_page_context(official, user)
         audit_record(user=user, action=AuditEvent.Action.VIEW_PROFILE, obj=official)
         today = timezone.localdate()
+        limit = history_limit(self.request)
+        history, more_history = official_history(official=official, user=user, limit=limit)
         return super().get_context_data(
             official=official,
             age=age_on(official.date_of_birth, today),
@@ -84,6 +95,14 @@ class OfficialDetailView(StaffRequiredMixin, TemplateView):
             trainings=list(official.trainings.all()),
             evaluations=list(official.evaluations.all()),
             planning=list(official.planning.select_related("position__org_unit")),
+            disciplines=list(official.disciplines.all()),
+            rewards=list(official.rewards.all()),
+            history=history,
+            more_history_limit=(
+                min(limit + HISTORY_LIMIT, HISTORY_MAX)
+                if more_history and limit < HISTORY_MAX
+                else None
+            ),
             **added,
             **personal_context(user, official),
             **kwargs,

@@ -122,8 +122,80 @@ class OfficialExportView(StaffRequiredMixin, View):
             detail=_("%(n)d dòng, %(fmt)s") % {"n": count, "fmt": fmt},
         )
         response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{exports.filename(fmt, now)}"'
+        name = exports.export_filename(fmt, now)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class OfficialRosterView(StaffRequiredMixin, TemplateView):
+    """Danh sách trích ngang: the filtered list with the columns the user chooses, a heading
+    (the issuing committee, a title, the date) and a signature block; printed whole (all
+    rows, not the page shown, up to MAX_ROSTER_ROWS) or downloaded as XLSX (``?format=xlsx``)."""
+
+    template_name = "personnel/imports/roster.html"
+
+    def get(self, request, *args, **kwargs):
+        filterset = filtered_officials(request)
+        back = reverse("official_list") + _query_without(request, "cols", "title", "format")
+        if not filterset.is_valid():
+            messages.error(request, _("Bộ lọc có giá trị không hợp lệ; hãy sửa bộ lọc rồi in lại."))
+            return redirect(back)
+        columns = exports.roster_columns()
+        keys = [key for key in request.GET.getlist("cols") if key in columns]
+        keys = list(dict.fromkeys(keys)) or list(exports.DEFAULT_ROSTER_COLUMNS)
+        header = exports.RosterHeader(
+            issuer=str(request.user.scope or _("Hệ thống quản lý cán bộ")),
+            title=(request.GET.get("title") or "").strip()[:200]
+            or _("Danh sách trích ngang cán bộ"),
+            day=timezone.localdate(),
+            signer_title=_("NGƯỜI LẬP DANH SÁCH"),
+        )
+        queryset = filterset.qs.select_related("hometown")
+        capped = queryset[: exports.MAX_ROSTER_ROWS + 1].count() > exports.MAX_ROSTER_ROWS
+        if capped:
+            messages.warning(
+                request,
+                _(
+                    "Danh sách có hơn %(max)s cán bộ; chỉ in %(max)s người đầu tiên. Hãy thu hẹp "
+                    "bộ lọc (ví dụ theo đơn vị) để in đủ."
+                )
+                % {"max": number_format(exports.MAX_ROSTER_ROWS, force_grouping=True)},
+            )
+        if request.GET.get("format") == "xlsx":
+            content, count = exports.to_roster_xlsx(queryset, keys, header)
+            _audit_export(request, count, "roster")
+            response = HttpResponse(content, content_type=exports.CONTENT_TYPES["xlsx"])
+            name = exports.export_filename("roster", timezone.now())
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        rows = list(exports.roster_rows(queryset, keys))
+        _audit_export(request, len(rows), "print")
+        context = self.get_context_data(
+            header=header,
+            columns=[columns[key] for key in keys],
+            all_columns=columns.values(),
+            chosen=set(keys),
+            rows=rows,
+            capped=capped,
+            back=back,
+            filters=exports.describe_filters(filterset),
+            hidden_filters=[
+                (name, value)
+                for name, values in request.GET.lists()
+                if name not in ("cols", "title", "format")
+                for value in values
+            ],
+        )
+        return self.render_to_response(context)
+
+
+def _audit_export(request, count: int, fmt: str) -> None:
+    audit_record(
+        user=request.user,
+        action=AuditEvent.Action.EXPORT,
+        object_type=Official._meta.label,
+        detail=_("%(n)d dòng, %(fmt)s") % {"n": count, "fmt": fmt},
+    )
 
 
 def _query_without(request, *names) -> str:
@@ -191,6 +263,7 @@ urlpatterns = [
     path("officials/", OfficialListView.as_view(), name="official_list"),
     path("officials/new/", OfficialCreateView.as_view(), name="official_create"),
     path("officials/export/", OfficialExportView.as_view(), name="official_export"),
+    path("officials/roster/", OfficialRosterView.as_view(), name="official_roster"),
     path(
         "officials/autocomplete/", OfficialAutocompleteView.as_view(), name="official_autocomplete"
     ),

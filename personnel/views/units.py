@@ -241,7 +241,8 @@ class UnitAutocompleteView(StaffRequiredMixin, View):
 
 
 class PositionAutocompleteView(StaffRequiredMixin, View):
-    """Active positions of the scope ("Title – Unit name"); ``?unit=`` limits to a subtree."""
+    """Active positions of the scope ("Title – Unit name"); ``?unit=`` limits to a subtree,
+    ``?org_unit=`` to the unit itself (the position picker of a form sends the chosen unit)."""
 
     def get(self, request):
         positions = (
@@ -259,6 +260,11 @@ class PositionAutocompleteView(StaffRequiredMixin, View):
             if unit is None:
                 return JsonResponse({"results": []})
             positions = positions.filter(org_unit__path__startswith=unit.path)
+        org_unit_id = request.GET.get("org_unit", "").strip()
+        if org_unit_id:
+            if not is_id(org_unit_id):
+                return JsonResponse({"results": []})
+            positions = positions.filter(org_unit_id=org_unit_id)
         found = autocomplete_positions(positions, request.GET.get("q", ""))
         return JsonResponse({"results": [{"id": pk, "text": label} for pk, label in found]})
 

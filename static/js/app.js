@@ -6,16 +6,24 @@
   function enhance(root) {
     root.querySelectorAll("select[data-autocomplete-url]:not(.tomselected)").forEach(function (select) {
       var url = select.dataset.autocompleteUrl;
-      new TomSelect(select, {
+      // data-autocomplete-forward="param:field" sends the value of another field of the
+      // form (the chosen unit, for a position picker) and reloads when that field changes.
+      var forward = (select.dataset.autocompleteForward || "").split(":");
+      var source = forward.length === 2 && select.form ? select.form.elements[forward[1]] : null;
+      function forwarded() {
+        return source && source.value ? "&" + forward[0] + "=" + encodeURIComponent(source.value) : "";
+      }
+      var tom = new TomSelect(select, {
         valueField: "id",
         labelField: "text",
         searchField: [],
         maxOptions: 20,
         loadThrottle: 250,
-        shouldLoad: function (query) { return query.length >= 2; },
+        preload: source ? "focus" : false,
+        shouldLoad: function (query) { return query.length >= 2 || forwarded() !== ""; },
         load: function (query, callback) {
           var sep = url.indexOf("?") >= 0 ? "&" : "?";
-          fetch(url + sep + "q=" + encodeURIComponent(query), { headers: { "Accept": "application/json" } })
+          fetch(url + sep + "q=" + encodeURIComponent(query) + forwarded(), { headers: { "Accept": "application/json" } })
             .then(function (r) { return r.json(); })
             .then(function (data) { callback(data.results); })
             .catch(function () { callback(); });
@@ -25,6 +33,14 @@
           no_results: function () { return '<div class="no-results">' + (select.dataset.noResults || "—") + "</div>"; },
         },
       });
+      if (source) {
+        source.addEventListener("change", function () {
+          tom.clear(true);
+          tom.clearOptions();
+          tom.loadedSearches = {};
+          tom.settings.preload && tom.load("");
+        });
+      }
     });
     // Confirmation before an action that changes records: <form data-confirm="...">.
     root.querySelectorAll("form[data-confirm]:not([data-confirm-bound])").forEach(function (form) {

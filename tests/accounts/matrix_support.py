@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -38,10 +39,23 @@ from tests.factories import (
     OrgUnitFactory,
     PlanningEntryFactory,
     PositionFactory,
+    RewardFactory,
     SectorFactory,
     TrainingRecordFactory,
     UserFactory,
 )
+
+
+def _portrait() -> bytes:
+    """A tiny PNG, the photo of the officials whose records the matrix reads."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 40), (200, 180, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PORTRAIT = _portrait()
 
 # --- URL configuration -------------------------------------------------------------
 
@@ -405,6 +419,8 @@ def build_world() -> SimpleNamespace:
         )
         EvaluationFactory(official=o, year=2023, note=f"{prefix} Nhận Xét Năm {side}")
         DisciplineFactory(official=o, note=f"{prefix} Ghi Chú Kỷ Luật {side}")
+        RewardFactory(official=o, note=f"{prefix} Ghi Chú Khen Thưởng {side}")
+        o.photo.save(f"{side}.png", ContentFile(PORTRAIT), save=True)
         PlanningEntryFactory(
             official=o,
             position=pos.a_secretary if side == "A" else pos.b_secretary,
@@ -415,6 +431,7 @@ def build_world() -> SimpleNamespace:
         "Canary Chương Trình B",
         "Canary Nhận Xét Năm B",
         "Canary Ghi Chú Kỷ Luật B",
+        "Canary Ghi Chú Khen Thưởng B",
         "Canary Căn Cứ Quy Hoạch B",
     ):
         canaries[text] = "B training/evaluation/discipline/planning text"
@@ -697,6 +714,32 @@ def build_world() -> SimpleNamespace:
             canary("Canary Sắp Xếp B", "B reorganisation name"), hu_b, w.users.administrator_b
         ),
     )
+
+    def record_import(name, user):
+        """An uploaded workbook of the side, previewed: one official row with a bad date."""
+        from personnel.imports.services import record_import_create, record_import_preview
+        from tests.personnel.imports.conftest import fill, official_row
+
+        data = fill({"officials": [official_row(f"NHAP-{user.pk}", date_of_birth="31/02/1980")]})
+        created = record_import_create(user=user, data=data, file_name=name)
+        return record_import_preview(record_import_id=created.pk)
+
+    w.imports = SimpleNamespace(
+        a=record_import("Mẫu Tệp Nhập A.xlsx", w.users.officer_a),
+        b=record_import(canary("Canary Tệp Nhập B.xlsx", "B import file name"), w.users.officer_b),
+    )
+    from personnel.models import ColumnMapping
+
+    w.mappings = SimpleNamespace(
+        a=ColumnMapping.objects.create(
+            org_unit=hu_a, name="Mẫu Ghép Cột A", sheet="officials",
+            columns={"Họ tên": "full_name"}, created_by=w.users.officer_a,
+        ),
+        b=ColumnMapping.objects.create(
+            org_unit=hu_b, name=canary("Canary Ghép Cột B", "B column mapping name"),
+            sheet="officials", columns={"Họ tên": "full_name"}, created_by=w.users.officer_b,
+        ),
+    )  # fmt: skip
     w.extra = _optional_models(w)
     w.canaries = canaries
     return w

@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.choices import ROLE_RANK, Role
-from personnel.models import Discipline, Evaluation, PlanningEntry, TrainingRecord
+from personnel.models import Discipline, Evaluation, PlanningEntry, Reward, TrainingRecord
 from reports import registry
 from reports.models import NonLocalTarget
 from tests.accounts.matrix_support import (
@@ -141,7 +141,11 @@ def _admin_objects(w):
                                      Evaluation.objects.get(official=o.b1)),
         "personnel.discipline": pair(Discipline.objects.get(official=o.a1),
                                      Discipline.objects.get(official=o.b1)),
+        "personnel.reward": pair(Reward.objects.get(official=o.a1),
+                                 Reward.objects.get(official=o.b1)),
         "personnel.reorganisation": pair(w.reorganisations.a, w.reorganisations.b),
+        "personnel.recordimport": pair(w.imports.a, w.imports.b),
+        "personnel.columnmapping": pair(w.mappings.a, w.mappings.b),
         "personnel.planningentry": pair(PlanningEntry.objects.get(official=o.a1),
                                         PlanningEntry.objects.get(official=o.b1)),
         "rotation.decision": (
@@ -216,6 +220,16 @@ ADMIN_ONLY = {
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
+}
+
+# The parts of an official's record edited on the profile page (personnel.views.official_records).
+RECORD_MODELS = {
+    "posting": None,  # the official's current posting
+    "training": TrainingRecord,
+    "evaluation": Evaluation,
+    "planning": PlanningEntry,
+    "discipline": Discipline,
+    "reward": Reward,
 }
 
 # Staff pages: the role each POST needs (None: any logged-in staff user in scope).
@@ -305,6 +319,7 @@ def staff_targets(w, entry: Entry) -> list[Target]:
     subs = {"a": [(w.subscriptions.a, "a")], "b": [(w.subscriptions.b, "b")]}
     alerts = {"a": [(w.alerts.a, "a")], "b": [(w.alerts.b, "b")]}
     reorgs = {"a": [(w.reorganisations.a, "a")], "b": [(w.reorganisations.b, "b")]}
+    imports = {"a": [(w.imports.a, "a")], "b": [(w.imports.b, "b")]}
     consultations = {
         "a": [(w.consultations.a, "a"), (w.consultations.mixed_a, "a")],
         "b": [(w.consultations.b, "b"), (w.consultations.mixed_b, "p")],
@@ -322,7 +337,52 @@ def staff_targets(w, entry: Entry) -> list[Target]:
         pairs = {"a": [(d.a_draft_m, "a")], "b": [(d.b_draft_m, "b")]}
         return per_side(pairs, lambda m: reverse(name, kwargs={"pk": m.decision_id, "mpk": m.pk}))
 
+    def record_rows(kind):
+        """The official's row of a part of the record, per side (postings: the current)."""
+        rows = {}
+        for side, official in (("a", o.a1), ("b", o.b1)):
+            if kind == "posting":
+                row = official.current_posting
+            else:
+                row = RECORD_MODELS[kind].objects.get(official=official)
+            rows[side] = [(row, side)]
+        return rows
+
+    def record_urls(name, kind):
+        return per_side(
+            record_rows(kind),
+            lambda row: reverse(name, kwargs={"pk": row.official_id, "item": row.pk}),
+        )
+
+    record_fillers = {}
+    for kind in RECORD_MODELS:
+        record_fillers[f"official_{kind}_create"] = lambda kind=kind: per_side(
+            officials, named(f"official_{kind}_create")
+        )
+        for verb in ("update", "delete"):
+            record_fillers[f"official_{kind}_{verb}"] = lambda kind=kind, verb=verb: record_urls(
+                f"official_{kind}_{verb}", kind
+            )
+
     fillers = {
+        **record_fillers,
+        "official_posting_close": lambda: record_urls("official_posting_close", "posting"),
+        "official_photo": lambda: per_side(officials, named("official_photo")),
+        "official_roster": lambda: plain() + plain("?format=xlsx"),
+        "record_import_upload": plain,
+        "record_import_template": plain,
+        **{
+            name: (lambda name=name: per_side(imports, named(name)))
+            for name in (
+                "record_import_detail",
+                "record_import_progress",
+                "record_import_apply",
+                "record_import_errors",
+                "record_import_mapping",
+            )
+        },
+        "official_photo_upload": lambda: per_side(officials, named("official_photo_upload")),
+        "official_photo_remove": lambda: per_side(officials, named("official_photo_remove")),
         "official_list": plain,
         "official_create": plain,
         "official_export": lambda: plain("?format=xlsx") + plain("?format=csv"),
@@ -338,6 +398,7 @@ def staff_targets(w, entry: Entry) -> list[Target]:
         "position_detail": lambda: per_side(positions, named("position_detail")),
         "position_autocomplete": lambda: plain("?q=B"),
         "decision_list": plain,
+        "decision_export": lambda: plain() + plain("?status=approved"),
         "decision_create": plain,
         "decision_detail": lambda: per_side(all_decisions, named("decision_detail")),
         "decision_update": lambda: per_side(drafts, named("decision_update")),

@@ -44,6 +44,7 @@ from tests.factories import (
     OrgUnitFactory,
     PlanningEntryFactory,
     PositionFactory,
+    RewardFactory,
     SectorFactory,
     TrainingRecordFactory,
     UserFactory,
@@ -203,6 +204,11 @@ def add_disciplines(env, n):
         DisciplineFactory(official=_official(env))
 
 
+def add_rewards(env, n):
+    for _ in range(n):
+        RewardFactory(official=_official(env))
+
+
 def add_planning(env, n):
     for _ in range(n):
         PlanningEntryFactory(official=_official(env), position=env.world.positions.a_secretary)
@@ -328,6 +334,33 @@ def add_reorganisations(env, n):
         )
 
 
+def add_record_imports(env, n):
+    from personnel.models import RecordImport
+
+    for _ in range(n):
+        i = next(serial)
+        RecordImport.objects.create(
+            org_unit=env.world.units.hu_a,
+            file=f"imports/{i}.xlsx",
+            file_name=f"ho-so-{i}.xlsx",
+            created_by=env.world.officer,
+        )
+
+
+def add_column_mappings(env, n):
+    from personnel.models import ColumnMapping
+
+    for _ in range(n):
+        i = next(serial)
+        ColumnMapping.objects.create(
+            org_unit=env.world.units.hu_a,
+            name=f"Danh sách của huyện {i}",
+            sheet="officials",
+            columns={"Họ tên": "full_name"},
+            created_by=env.world.officer,
+        )
+
+
 #: label -> a builder adding n rows of that model, or why its list cannot be measured
 BUILDERS: dict[str, Callable | str] = {
     "accounts.User": add_users,
@@ -352,6 +385,9 @@ BUILDERS: dict[str, Callable | str] = {
     "personnel.TrainingRecord": add_trainings,
     "personnel.Evaluation": add_evaluations,
     "personnel.Discipline": add_disciplines,
+    "personnel.Reward": add_rewards,
+    "personnel.RecordImport": add_record_imports,
+    "personnel.ColumnMapping": add_column_mappings,
     "personnel.PlanningEntry": add_planning,
     "personnel.Reorganisation": add_reorganisations,
     "rotation.Decision": add_movements,  # one movement each (the movement count column)

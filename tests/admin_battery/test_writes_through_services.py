@@ -21,7 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule
 
-from personnel.models import Official, Posting
+from personnel import services_record
+from personnel.models import (
+    Discipline,
+    Evaluation,
+    Official,
+    PlanningEntry,
+    Posting,
+    Reward,
+    TrainingRecord,
+)
 from reports import delivery
 from reports.models import Subscription
 from rotation import services as rotation_services
@@ -386,6 +395,89 @@ def subscription_added_with_an_outside_address(env):
     )
 
 
+# --- the other parts of the record (personnel.services_record) -------------------------------
+
+BORN = D(1985, 3, 15)
+
+
+def training_started_at_15(env):
+    official = _official(env, date_of_birth=BORN)
+    return Refusal(
+        admin_url(TrainingRecord, "add"),
+        {
+            "official": official.pk,
+            "kind": "degree",
+            "programme": "Luật",
+            "mode": "full_time",
+            "start_date": "01/09/2000",
+        },
+        "Ngày bắt đầu (01/09/2000) trước ngày cán bộ đủ 16 tuổi (15/03/2001, theo ngày sinh "
+        "15/03/1985).",
+        (TrainingRecord, Official),
+    )
+
+
+def evaluation_moved_to_next_year(env):
+    official = _official(env)
+    evaluation = services_record.evaluation_create(official=official, year=2022, rating="good")
+    year = timezone.localdate().year
+    return Refusal(
+        admin_url(Evaluation, "change", evaluation.pk),
+        {"year": str(year + 1)},
+        f"Năm đánh giá ({year + 1}) không được sau năm nay ({year}).",
+        (Evaluation,),
+    )
+
+
+def planning_term_reversed(env):
+    official = _official(env)
+    return Refusal(
+        admin_url(PlanningEntry, "add"),
+        {
+            "official": official.pk,
+            "position": env.world.positions.a_secretary.pk,
+            "term": "2030-2025",
+            "status": "active",
+        },
+        "Nhiệm kỳ “2030-2025” không hợp lệ: năm cuối phải sau năm đầu, không quá 10 năm.",
+        (PlanningEntry,),
+    )
+
+
+def discipline_dated_tomorrow(env):
+    official = _official(env)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    return Refusal(
+        admin_url(Discipline, "add"),
+        {
+            "official": official.pk,
+            "kind": "reprimand",
+            "decided_on": day(tomorrow),
+            "basis": "12-QĐ/UBKT",
+        },
+        f"Ngày quyết định kỷ luật ({day(tomorrow)}) không được sau ngày hôm nay.",
+        (Discipline,),
+    )
+
+
+def reward_before_working_age(env):
+    official = _official(env, date_of_birth=BORN)
+    reward = services_record.reward_create(
+        official=official,
+        kind="merit",
+        name="Bằng khen của Chủ tịch UBND tỉnh",
+        level="province",
+        decided_on=D(2015, 5, 1),
+    )
+    return Refusal(
+        admin_url(Reward, "change", reward.pk),
+        {"decided_on": "01/01/1990"},
+        "Ngày quyết định khen thưởng (01/01/1990) trước ngày cán bộ đủ 16 tuổi (15/03/2001, "
+        "theo ngày sinh 15/03/1985).",
+        (Reward,),
+    )
+
+
 # --- the table ------------------------------------------------------------------------------
 
 THIRD_PARTY = "third-party package's own model and admin; the project has no service for it"
@@ -441,13 +533,19 @@ TABLE: dict[str, list[Case] | str] = {
     "personnel.Position": "reference data: model validation only, no service",
     "personnel.PostType": "reference data (the post type catalogue): model validation only",
     "reports.NonLocalTarget": "reference data (targets): model validation and constraints only",
-    "personnel.TrainingRecord": "no service: model validation only",
-    "personnel.Evaluation": "no service: model validation only",
-    "personnel.Discipline": (
-        "no service: model validation only (the decision date: Discipline.clean, "
-        "tests/rotation/test_rules_377.py)"
+    "personnel.TrainingRecord": [Case("added, begun at 15", training_started_at_15)],
+    "personnel.Evaluation": [Case("moved to next year", evaluation_moved_to_next_year)],
+    "personnel.Discipline": [Case("added, dated tomorrow", discipline_dated_tomorrow)],
+    "personnel.PlanningEntry": [Case("added, term reversed", planning_term_reversed)],
+    "personnel.Reward": [Case("moved before working age", reward_before_working_age)],
+    "personnel.RecordImport": (
+        "read-only in admin (no add or change); written by the import services "
+        "(personnel.imports.services, tests/personnel/imports/)"
     ),
-    "personnel.PlanningEntry": "no service: model validation only",
+    "personnel.ColumnMapping": (
+        "no add in admin (a mapping is made from a file's headers on the import page); a "
+        "change is a name, a sheet and a header → field table with no rule beyond the model's"
+    ),
     "personnel.Reorganisation": (
         "no admin form: add and change open the staff form (reorganisation_save); the apply "
         "action previews then calls reorganisation_apply (tests/rotation/"

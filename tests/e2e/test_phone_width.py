@@ -89,6 +89,20 @@ PAGES = [
     ("reorganisation_create", (), ""),
     ("reorganisation_detail", ("reorganisation",), ""),  # the preview of every effect
     ("reorganisation_update", ("reorganisation",), ""),
+    # The parts of the record on the profile page: one form template for all of them.
+    ("official_posting_create", ("official",), ""),
+    ("official_posting_update", ("official", "posting"), ""),
+    ("official_posting_close", ("official", "posting"), ""),
+    ("official_training_create", ("official",), ""),
+    ("official_evaluation_create", ("official",), ""),
+    ("official_planning_create", ("official",), ""),
+    ("official_discipline_create", ("official",), ""),
+    ("official_reward_create", ("official",), ""),
+    ("official_photo_upload", ("official",), ""),
+    ("official_roster", (), ""),
+    ("record_import_upload", (), ""),
+    ("record_import_detail", ("record_import",), ""),  # the preview with its errors
+    ("record_import_mapping", ("record_import",), ""),
 ]
 SIGNED_OUT_PAGES = ["login"]
 # URL names that answer with no page of their own.
@@ -113,6 +127,24 @@ NOT_PAGES = {
     "subscription_send": "POST only",
     "alert_resolve": "POST only",
     "reorganisation_apply": "POST only (its form is on the reorganisation page)",
+    "official_photo": "an image",
+    "official_photo_remove": "POST only",
+    "decision_export": "a file",
+    "record_import_template": "a file",
+    "record_import_errors": "a file",
+    "record_import_progress": "an htmx fragment of the import page",
+    "record_import_apply": "POST only",
+    "official_posting_delete": "a confirmation like every other (personnel/record/confirm_delete.html)",
+    "official_training_update": "the same form as official_training_create",
+    "official_training_delete": "a confirmation like every other (personnel/record/confirm_delete.html)",
+    "official_evaluation_update": "the same form as official_evaluation_create",
+    "official_evaluation_delete": "a confirmation like every other (personnel/record/confirm_delete.html)",
+    "official_planning_update": "the same form as official_planning_create",
+    "official_planning_delete": "a confirmation like every other (personnel/record/confirm_delete.html)",
+    "official_discipline_update": "the same form as official_discipline_create",
+    "official_discipline_delete": "a confirmation like every other (personnel/record/confirm_delete.html)",
+    "official_reward_update": "the same form as official_reward_create",
+    "official_reward_delete": "a confirmation like every other (personnel/record/confirm_delete.html)",
 }
 
 # Opens what a user can open: the collapsed menu and panels, the <details> (not the unit
@@ -325,8 +357,18 @@ def records(world, make_official, move):  # noqa: F811
             }
         ],
     )
+    from personnel.imports.services import record_import_create, record_import_preview
+    from tests.personnel.imports.conftest import fill, official_row
+
+    uploaded = record_import_create(
+        user=superuser,
+        data=fill({"officials": [official_row("CB-NHAP-01", date_of_birth="31/02/1980")]}),
+        file_name="Danh sách cán bộ của Ban Tổ chức Huyện ủy A năm 2026.xlsx",
+    )
     return SimpleNamespace(
         reorganisation=reorganisation,
+        record_import=record_import_preview(record_import_id=uploaded.pk),
+        posting=official.postings.get(end_date__isnull=True, is_primary=True),
         superuser=superuser,
         official=official,
         province=world.units.province,

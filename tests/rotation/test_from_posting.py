@@ -3,6 +3,8 @@ the pages and from the service."""
 
 import datetime as dt
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from personnel import services as personnel_services
@@ -19,7 +21,9 @@ def draft(world):
     )
 
 
-def test_moving_the_date_takes_the_posting_held_the_day_before(world, make_official):
+def test_moving_the_date_into_an_earlier_posting_is_refused_when_edited(world, make_official):
+    """A movement dated inside a posting the official has since left could never be
+    applied: it is refused when added or edited, not when applied."""
     p = world.positions
     official = make_official(position=p.a1_secretary, since=D(2018, 1, 1))
     first = official.current_posting
@@ -34,8 +38,16 @@ def test_moving_the_date_takes_the_posting_held_the_day_before(world, make_offic
     assert movement.from_posting == second
     services.movement_update(movement=movement, note="Giữ nguyên ngày")
     assert Movement.objects.get(pk=movement.pk).from_posting == second
-    services.movement_update(movement=movement, effective_on=D(2024, 6, 1))
-    assert Movement.objects.get(pk=movement.pk).from_posting == first
+    with pytest.raises(ValidationError) as refused:
+        services.movement_update(movement=movement, effective_on=D(2024, 6, 1))
+    assert "vị trí công tác gần nhất" in refused.value.message_dict["effective_on"][0]
+    stored = Movement.objects.get(pk=movement.pk)
+    assert (stored.effective_on, stored.from_posting) == (D(2025, 6, 1), second)
+    with pytest.raises(ValidationError):
+        services.movement_add(
+            decision=draft(world), official=official, kind=MovementKind.TRANSFER,
+            to_position=p.b_deputy, effective_on=D(2025, 1, 1),
+        )  # fmt: skip
 
 
 def test_a_movement_from_outside_the_system_stays_so_when_its_date_moves(world, make_official):
@@ -51,7 +63,9 @@ def test_a_movement_from_outside_the_system_stays_so_when_its_date_moves(world, 
     assert movement.from_posting is None and movement.origin_position == p.province_deputy
 
 
-def test_the_page_and_the_service_choose_the_same_posting(world, make_official, client):
+def test_the_page_refuses_a_date_inside_an_earlier_posting_like_the_service(
+    world, make_official, client
+):
     p = world.positions
     official = make_official(position=p.a1_secretary, since=D(2018, 1, 1))
     first = official.current_posting
@@ -75,5 +89,8 @@ def test_the_page_and_the_service_choose_the_same_posting(world, make_official, 
             "note": "",
         },
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    assert Movement.objects.get(pk=movement.pk).from_posting == first
+    # The page refuses what the service refuses, with the same message, and changes nothing.
+    assert response.status_code == 200
+    assert "vị trí công tác gần nhất" in response.content.decode()
+    stored = Movement.objects.get(pk=movement.pk)
+    assert stored.effective_on == D(2025, 6, 1) and stored.from_posting != first

@@ -337,7 +337,11 @@ class TestLiveCheck:
             posting=people.b_cadre.current_posting, end_date=start - dt.timedelta(days=1)
         )
         personnel_services.posting_create(
-            official=people.b_cadre, position=world.positions.a_chair, title="", start_date=start
+            official=people.b_cadre,
+            position=world.positions.a_chair,
+            title="",
+            start_date=start,
+            from_decision=True,  # an appointment decided ahead, taking effect next month
         )
         return services.decision_create(
             number="9-QĐ/HU", issued_by=world.units.hu_a, title="Điều động trong huyện A"

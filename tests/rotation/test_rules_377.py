@@ -299,9 +299,9 @@ class TestAdminInline:
     @pytest.mark.parametrize(
         ("decided_on", "message"),
         [
-            ("01/01/2099", "Ngày quyết định kỷ luật không được sau ngày hôm nay."),
-            # Born 15/03/1980 (make_official): adult on 15/03/1998.
-            ("14/03/1998", "phải từ khi cán bộ đủ 18 tuổi (15/03/1998) trở đi"),
+            ("01/01/2099", "Ngày quyết định kỷ luật (01/01/2099) không được sau ngày hôm nay."),
+            # Born 15/03/1980 (make_official): of working age on 15/03/1996.
+            ("14/03/1996", "trước ngày cán bộ đủ 16 tuổi (15/03/1996"),
         ],
     )
     def test_the_inline_refuses_an_impossible_date(

@@ -394,15 +394,16 @@ def test_position_page_links_only_officials_in_scope(login, users, world):
 def test_position_page_queries_do_not_grow_with_postings(login, users, world):
     client = login(users.viewer)
     position = world.positions.a_deputy
-    state = {"year": 1900}
+    state = {"month": 0}  # one posting a month from January 2000, within the holders' lives
 
     def add_postings(n):
         for _ in range(n):
-            year = state["year"]
-            hold(position, dt.date(year, 1, 1), dt.date(year, 6, 30))
-            hold(position, dt.date(year, 2, 1), dt.date(year, 3, 1), is_primary=False)
+            year, month = divmod(state["month"], 12)
+            year, month = 2000 + year, month + 1
+            hold(position, dt.date(year, month, 1), dt.date(year, month, 20))
+            hold(position, dt.date(year, month, 2), dt.date(year, month, 10), is_primary=False)
             PlanningEntryFactory(position=position, term="2025-2030")
-            state["year"] += 1
+            state["month"] += 1
 
     assert_constant_queries(client, reverse("position_detail", args=[position.pk]), add_postings)
 
