@@ -118,8 +118,7 @@ def test_a_movement_taking_effect_shows_its_decision(login, users, world, offici
         f"Lý do: Thi hành quyết định {number}"
     ) in section
     assert (
-        f"(01/01/2018 – 31/05/2024) Lý do: Thi hành quyết định {number} "
-        "Đến ngày: — → 31/05/2024"
+        f"(01/01/2018 – 31/05/2024) Lý do: Thi hành quyết định {number} Đến ngày: — → 31/05/2024"
     ) in section
     assert "theo quyết định" not in section  # named once, by the reason
 
