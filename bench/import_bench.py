@@ -1,6 +1,9 @@
 """Excel import throughput: rows per second with full validation, then with the writes.
 
-    DATABASE_URL=postgres://… .venv/bin/python bench/import_bench.py [--officials 20000]
+    DATABASE_URL=postgres://… .venv/bin/python bench/import_bench.py [--officials 100000] [--write]
+
+``make bench`` runs it after the pages (``bench/run.py``) and writes its section of
+bench/RESULTS.md; alone, ``--write`` replaces that section only.
 
 Builds a workbook of N officials, N postings and N evaluations in the template layout,
 then times reading + checking every row (the preview), applying it (bulk writes with
@@ -101,58 +104,112 @@ def setup_world():
     return user, codes
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--officials", type=int, default=20_000)
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.db import connection, transaction
+def measure(officials: int) -> dict:
+    """Times the import of a workbook of ``officials`` officials with a posting and an
+    evaluation each, in a transaction rolled back; rows per second of each step."""
+    from django.db import transaction
 
     from personnel.imports.apply import apply_plan
     from personnel.imports.engine import build_plan
     from personnel.imports.reader import read_workbook
 
-    print(f"database: {connection.vendor}, officials: {args.officials:,}")
+    result = {"officials": officials, "rows": 3 * officials}
     try:
         with transaction.atomic():
             user, units = setup_world()
             started = time.perf_counter()
-            data = workbook(args.officials, units)
-            print(
-                f"workbook built: {len(data) / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s"
-            )
-            rows = 3 * args.officials
+            data = workbook(officials, units)
+            result["megabytes"] = len(data) / 1e6
+            result["built_s"] = time.perf_counter() - started
 
             started = time.perf_counter()
-            result = read_workbook(data)
-            read = time.perf_counter() - started
-            plan = build_plan(result, user=user)
-            checked = time.perf_counter() - started
-            assert plan.ok, plan.errors[:5]
-            print(f"read:              {rows / read:>10,.0f} rows/s ({read:.2f} s)")
-            print(
-                f"read + check:      {rows / checked:>10,.0f} rows/s ({checked:.2f} s)  <- budget 10,000"
-            )
-            print(f"  check only:      {rows / (checked - read):>10,.0f} rows/s")
+            parsed = read_workbook(data)
+            result["read_s"] = time.perf_counter() - started
+            plan = build_plan(parsed, user=user)
+            result["checked_s"] = time.perf_counter() - started
+            assert plan.ok, plan.errors[:5]  # noqa: S101
 
             started = time.perf_counter()
             apply_plan(plan, user=user, reason="bench")
-            applied = time.perf_counter() - started
-            print(f"apply (writes):    {rows / applied:>10,.0f} rows/s ({applied:.2f} s)")
+            result["applied_s"] = time.perf_counter() - started
 
             started = time.perf_counter()
             again = build_plan(read_workbook(data), user=user)
-            second = time.perf_counter() - started
-            assert again.totals()["created"] == 0 and again.totals()["updated"] == 0
-            print(
-                f"re-import check:   {rows / second:>10,.0f} rows/s ({second:.2f} s), all unchanged"
-            )
+            result["again_s"] = time.perf_counter() - started
+            totals = again.totals()
+            assert totals["created"] == 0 and totals["updated"] == 0  # noqa: S101
             raise Rollback
     except Rollback:
-        print("rolled back: nothing kept")
+        pass
+    return result
+
+
+MARK = "<!-- import bench -->"
+
+
+def section(result: dict, command: str) -> list[str]:
+    """The import section of bench/RESULTS.md."""
+    rows = result["rows"]
+
+    def rate(seconds: float) -> str:
+        return f"{rows / seconds:,.0f}"
+
+    checked, applied = result["checked_s"], result["applied_s"]
+    return [
+        MARK,
+        f"Excel import (`{command}`): a workbook of {result['officials']:,} officials with one "
+        f"posting and one evaluation each ({rows:,} rows, {result['megabytes']:.1f} MB), checked "
+        "and applied in one transaction rolled back afterwards. Budget: ≥ 10,000 rows/s with "
+        "full validation.",
+        "",
+        "| step | s | rows/s | |",
+        "| --- | ---: | ---: | --- |",
+        f"| read the workbook | {result['read_s']:.1f} | {rate(result['read_s'])} | |",
+        f"| read + full validation (the preview) | {checked:.1f} | {rate(checked)} "
+        f"| {'✓' if rows / checked >= 10_000 else '✗'} |",
+        f"| write (bulk, with history) | {applied:.1f} | {rate(applied)} | |",
+        f"| whole import (preview + write) | {checked + applied:.1f} | {rate(checked + applied)} "
+        f"| {'✓' if rows / (checked + applied) >= 10_000 else '✗'} |",
+        f"| import again (every row unchanged) | {result['again_s']:.1f} "
+        f"| {rate(result['again_s'])} | |",
+        MARK,
+    ]
+
+
+def write_section(lines: list[str]) -> None:
+    """Replaces the import section of bench/RESULTS.md (or appends it)."""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    block = "\n".join(lines)
+    if MARK in text:
+        head, _old, tail = text.split(MARK, 2)
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--officials", type=int, default=100_000)
+    parser.add_argument(
+        "--write", action="store_true", help="write the import section of bench/RESULTS.md"
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}, officials: {args.officials:,}")
+    result = measure(args.officials)
+    lines = section(result, f".venv/bin/python bench/import_bench.py --officials {args.officials}")
+    print("\n".join(lines))
+    if args.write:
+        write_section(lines)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--officials", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="reuse the data of the last run")
+    parser.add_argument(
+        "--import-officials",
+        type=int,
+        default=100_000,
+        help="officials in the workbook of the Excel import benchmark",
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     os.environ["DATABASE_URL"] = url
@@ -147,7 +153,11 @@ def main() -> None:
         ms = timed_call(lambda context=context: definition.compute(context))
         report_rows.append((label, ms))
 
+    from bench import import_bench
+
+    imported = import_bench.measure(args.import_officials)
     write_results(args, scale, counts, generated, rows, report_rows)
+    import_bench.write_section(import_bench.section(imported, "make bench"))
 
 
 LIST_PAGES = ("/officials/", "/decisions/")

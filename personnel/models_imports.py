@@ -70,6 +70,15 @@ class RecordImport(models.Model):
         related_name="record_imports",
     )
     created_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(
+        _("lần báo tiến độ gần nhất"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Bộ xử lý nền cập nhật khi đang đọc hoặc ghi tệp; quá lâu không cập nhật thì lần "
+            "xử lý được coi là đã dừng và đưa về bước trước."
+        ),
+    )
     applied_at = models.DateTimeField(_("thời điểm nhập"), null=True, blank=True)
 
     objects = RecordImportQuerySet.as_manager()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from accounts.choices import Role
 
 from ..models import OrgUnit
 from ..models_imports import ColumnMapping, ImportStatus, RecordImport
+from ..text import format_moment
 from .apply import apply_plan
 from .columns import FILE_LANGUAGE
 from .engine import build_plan
@@ -121,9 +123,43 @@ def _read_file(record: RecordImport) -> bytes:
 
 def _progress_writer(record_id: int):
     def write(done: int) -> None:
-        RecordImport.objects.filter(pk=record_id).update(rows_done=done)
+        RecordImport.objects.filter(pk=record_id).update(
+            rows_done=done, heartbeat_at=timezone.now()
+        )
 
     return write
+
+
+#: A run that has not reported progress for this long has stopped (its worker died and the
+#: task was lost): nothing of it was written, the apply being one transaction.
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def record_import_recover(*, record_import_id: int, now=None) -> bool:
+    """Puts an import whose run stopped back to the step before it (previewed, or waiting
+    to be checked) so that it can be run again; False when it is not stale."""
+    now = now or timezone.now()
+    limit = now - STALE_AFTER
+    stale = RecordImport.objects.filter(pk=record_import_id, status=ImportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    )
+    record = stale.only("preview").first()
+    if record is None:
+        return False
+    # A run begun after a preview was the apply (the preview is kept until a new one).
+    back_to = ImportStatus.PREVIEWED if record.preview.get("sheets") else ImportStatus.PENDING
+    return bool(
+        stale.update(
+            status=back_to,
+            rows_done=0,
+            heartbeat_at=None,
+            error_message=_(
+                "Lần xử lý trước bị gián đoạn (không báo tiến độ từ %(since)s); không có gì "
+                "được ghi. Tệp đã được đưa về bước trước để chạy lại."
+            )
+            % {"since": format_moment(timezone.localtime(limit))},
+        )
+    )
 
 
 def _store_outcome(record: RecordImport, outcome: Outcome, *, status_ok: str) -> None:
@@ -147,7 +183,9 @@ def record_import_preview(*, record_import_id: int) -> RecordImport:
     record = RecordImport.objects.select_related("created_by", "mapping").get(pk=record_import_id)
     if record.status not in (ImportStatus.PENDING, ImportStatus.RUNNING):
         return record  # previewed, applied or rejected already: a repeated task is harmless
-    RecordImport.objects.filter(pk=record.pk).update(status=ImportStatus.RUNNING, rows_done=0)
+    RecordImport.objects.filter(pk=record.pk).update(
+        status=ImportStatus.RUNNING, rows_done=0, heartbeat_at=timezone.now()
+    )
     try:
         outcome = check_data(
             _read_file(record),
@@ -171,7 +209,7 @@ def record_import_queue_apply(*, record_import_id: int, user) -> bool:
     require_role(user, Role.OFFICER)
     return bool(
         RecordImport.objects.filter(pk=record_import_id, status=ImportStatus.PREVIEWED).update(
-            status=ImportStatus.RUNNING, rows_done=0
+            status=ImportStatus.RUNNING, rows_done=0, heartbeat_at=timezone.now()
         )
     )
 
@@ -185,7 +223,7 @@ def record_import_apply(*, record_import_id: int, user=None, queued: bool = Fals
     require_role(user, Role.OFFICER)
     expected = ImportStatus.RUNNING if queued else ImportStatus.PREVIEWED
     claimed = RecordImport.objects.filter(pk=record.pk, status=expected).update(
-        status=ImportStatus.RUNNING, rows_done=0
+        status=ImportStatus.RUNNING, rows_done=0, heartbeat_at=timezone.now()
     )
     if not claimed:
         record.refresh_from_db()

@@ -95,6 +95,12 @@ class ImportTemplateView(OfficerRequiredMixin, View):
 class ImportDetailView(OfficerRequiredMixin, View):
     def get(self, request, pk):
         record = _load(request, pk)
+        if record.status == ImportStatus.RUNNING and services.record_import_recover(
+            record_import_id=record.pk
+        ):
+            record.refresh_from_db()
+            _run_preview(record)  # a check that stopped is run again; an apply waits
+            record.refresh_from_db()
         preview = record.preview or {}
         foreign = preview.get("foreign") or []
         return render(
