@@ -6,14 +6,15 @@ history where the model keeps one), and the officials' derived current posting a
 are refreshed for all of them at once afterwards.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from ..models import Official, Position, Posting
 from .catalog import chunks
+from .copy import create_with_history
 from .current import current_of
 from .plan import CREATE, UPDATE, Pending, Plan
 
@@ -74,13 +75,7 @@ def apply_plan(plan: Plan, *, user, reason: str) -> set[int]:
             if key != "officials":
                 _relink(created, "official", "org_unit", "position")
             if created:
-                bulk_create_with_history(
-                    created,
-                    type(created[0]),
-                    batch_size=BATCH,
-                    default_user=user,
-                    default_change_reason=reason,
-                )
+                create_with_history(created, type(created[0]), user=user, reason=reason)
             updates = plan.of(key, UPDATE)
             _bulk_update(None, updates, history=True, user=user, reason=reason)
             for obj in created + [change.obj for change in updates]:
@@ -111,6 +106,9 @@ def _bulk_update(model, updates, *, history, user=None, reason=None) -> None:
             model.objects.bulk_update(objects, list(fields), batch_size=BATCH)
 
 
+_ROW = namedtuple("_ROW", "pk official_id org_unit_id start_date end_date is_primary")
+
+
 def refresh_current(official_ids) -> int:
     """Recompute the derived current posting and unit of many officials at once
     (``services.official_refresh_current`` for one); returns how many changed."""
@@ -118,9 +116,9 @@ def refresh_current(official_ids) -> int:
     changed = []
     for batch in chunks(sorted(official_ids)):
         postings = defaultdict(list)
-        for posting in Posting.objects.filter(official_id__in=batch).only(
-            "id", "official_id", "org_unit_id", "start_date", "end_date", "is_primary"
-        ):
+        # Plain rows, not model instances: this reads every posting of every official.
+        for row in Posting.objects.filter(official_id__in=batch).values_list(*_ROW._fields):
+            posting = _ROW(*row)
             postings[posting.official_id].append(posting)
         stored = {
             pk: (posting_id, unit_id)
@@ -133,27 +131,28 @@ def refresh_current(official_ids) -> int:
             posting_id = posting.pk if posting else None
             unit_id = posting.org_unit_id if posting else None
             if stored.get(official_id) != (posting_id, unit_id):
-                changed.append(
-                    Official(pk=official_id, current_posting_id=posting_id, current_unit_id=unit_id)
-                )
+                changed.append((official_id, posting_id, unit_id))
     _write_current(changed)
     return len(changed)
 
 
-def _write_current(changed: list[Official]) -> None:
-    """On PostgreSQL one ``UPDATE … FROM (VALUES …)`` per batch (Django's bulk_update
-    builds a CASE per row, several times slower); elsewhere ``bulk_update``."""
+def _write_current(changed: list[tuple[int, int | None, int | None]]) -> None:
+    """(official id, current posting id, current unit id) written. On PostgreSQL one
+    ``UPDATE … FROM (VALUES …)`` per batch (Django's bulk_update builds a CASE per row,
+    several times slower); elsewhere ``bulk_update``."""
     if connection.vendor != "postgresql":
-        Official.objects.bulk_update(changed, ["current_posting", "current_unit"], batch_size=BATCH)
+        officials = [
+            Official(pk=pk, current_posting_id=posting_id, current_unit_id=unit_id)
+            for pk, posting_id, unit_id in changed
+        ]
+        Official.objects.bulk_update(
+            officials, ["current_posting", "current_unit"], batch_size=BATCH
+        )
         return
     table = Official._meta.db_table
     for batch in chunks(changed, BATCH):
         rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(batch))
-        params = [
-            value
-            for official in batch
-            for value in (official.pk, official.current_posting_id, official.current_unit_id)
-        ]
+        params = [value for row in batch for value in row]
         with connection.cursor() as cursor:
             cursor.execute(
                 f'UPDATE "{table}" AS o SET current_posting_id = v.posting, '  # noqa: S608 - our table, placeholders
