@@ -10,6 +10,7 @@ from collections import defaultdict, namedtuple
 
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg import sql
 from simple_history.utils import bulk_update_with_history
 
 from ..models import Official, Position, Posting
@@ -149,14 +150,17 @@ def _write_current(changed: list[tuple[int, int | None, int | None]]) -> None:
             officials, ["current_posting", "current_unit"], batch_size=BATCH
         )
         return
-    table = Official._meta.db_table
+    statement = sql.SQL(
+        "UPDATE {table} AS o SET current_posting_id = v.posting, current_unit_id = v.unit "
+        "FROM (VALUES {rows}) AS v(id, posting, unit) WHERE o.id = v.id"
+    )
+    placeholder = sql.SQL("(%s::bigint, %s::bigint, %s::bigint)")
     for batch in chunks(changed, BATCH):
-        rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(batch))
-        params = [value for row in batch for value in row]
+        query = statement.format(
+            table=sql.Identifier(Official._meta.db_table),
+            rows=sql.SQL(", ").join([placeholder] * len(batch)),
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                f'UPDATE "{table}" AS o SET current_posting_id = v.posting, '  # noqa: S608 - our table, placeholders
-                f"current_unit_id = v.unit FROM (VALUES {rows}) AS v(id, posting, unit) "
-                "WHERE o.id = v.id",
-                params,
+                query.as_string(cursor.connection), [value for line in batch for value in line]
             )
