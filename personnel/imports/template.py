@@ -1,6 +1,7 @@
 """The downloadable template workbook: one sheet per kind of record, an instructions
 sheet, and drop-down lists of the Vietnamese labels in the cells of every enumeration."""
 
+import functools
 import io
 
 from django.utils import translation
@@ -191,7 +192,10 @@ def build_template() -> Workbook:
     return book
 
 
+@functools.lru_cache(maxsize=1)
 def template_bytes() -> bytes:
+    """The template file: the same bytes for every download (it holds no records, and
+    its language is always the files' language), so built once per process."""
     buffer = io.BytesIO()
     with translation.override(FILE_LANGUAGE):
         build_template().save(buffer)
