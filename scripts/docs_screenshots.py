@@ -86,42 +86,56 @@ def reorganisations(browser, base: str) -> None:
 
 
 def imports(browser, base: str) -> None:
-    """The preview of an import: a unit's officials exported in the template's layout,
-    one field corrected and one official added, uploaded back."""
+    """The preview of an import: the template filled with three new officials and their
+    postings in the Tỉnh ủy, uploaded."""
     from openpyxl import load_workbook
 
     page = browser.new_page(viewport=DESKTOP, device_scale_factor=1, locale="vi-VN")
     log_in(page, base)
-    page.goto(f"{base}/officials/")
-    unit = page.locator("select[name='unit'] option").nth(1).get_attribute("value") or ""
-    exported = page.request.get(f"{base}/officials/export/?format=template&unit={unit}").body()
-    book = load_workbook(io.BytesIO(exported))
-    officials, postings = book["Cán bộ"], book["Quá trình công tác"]
-    headers = [str(cell.value or "") for cell in officials[1]]
+    book = load_workbook(io.BytesIO(page.request.get(f"{base}/imports/template/").body()))
+    people = [
+        ("CB-NHAP-01", "Nguyễn Thị Thu Hà", "Nữ", "12/04/1986", "Chuyên viên", "01/03/2016"),
+        ("CB-NHAP-02", "Trần Quốc Bảo", "Nam", "03/09/1982", "Chuyên viên chính", "15/07/2012"),
+        ("CB-NHAP-03", "Lê Minh Đức", "Nam", "27/01/1990", "Chuyên viên", "01/10/2019"),
+    ]
 
-    def column(start: str) -> int:
-        return next(i for i, header in enumerate(headers, start=1) if header.startswith(start))
+    def fill(sheet_name, rows):
+        sheet = book[sheet_name]
+        headers = [str(cell.value or "").rstrip(" *") for cell in sheet[1]]
+        for offset, row in enumerate(rows, start=2):
+            for start, value in row.items():
+                index = next(i for i, h in enumerate(headers, start=1) if h.startswith(start))
+                sheet.cell(row=offset, column=index, value=value)
 
-    officials.cell(row=2, column=column("Chuyên ngành"), value="Quản lý kinh tế")
-    officials.append([cell.value for cell in officials[2]])
-    added = officials.max_row
-    officials.cell(row=added, column=column("Số hiệu hồ sơ"), value="CB-NHAP-01")
-    officials.cell(row=added, column=column("Họ và tên"), value="Nguyễn Thị Mới Nhập")
-    officials.cell(row=added, column=column("Số định danh"), value=None)
-    postings.append(["CB-NHAP-01", *[cell.value for cell in postings[2]][1:]])
+    fill(
+        "Cán bộ",
+        [
+            {"Số hiệu hồ sơ": code, "Họ và tên": name, "Giới tính": gender, "Ngày sinh": born,
+             "Trình độ chuyên môn": "Đại học"}
+            for code, name, gender, born, _title, _start in people
+        ],
+    )  # fmt: skip
+    fill(
+        "Quá trình công tác",
+        [
+            {"Số hiệu hồ sơ": code, "Mã đơn vị": "TU", "Chức danh": title, "Từ ngày": start}
+            for code, _name, _gender, _born, title, start in people
+        ],
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     page.goto(f"{base}/imports/")
     page.set_input_files(
         "input[type=file]",
         {
-            "name": "ho-so-don-vi.xlsx",
+            "name": "ho-so-ban-to-chuc.xlsx",
             "mimeType": "application/octet-stream",
             "buffer": buffer.getvalue(),
         },
     )
     page.get_by_role("button", name="Tải lên và xem trước").click()
     page.wait_for_load_state("networkidle")
+    page.locator("details").evaluate_all("(all) => all.forEach((d) => { d.open = true; })")
     shot(page, "import-preview.png", full_page=True)
 
 
