@@ -92,6 +92,10 @@ class ChildSheets:
             return record
         present = sheet.present
         fields = {n: v for n, v in fields.items() if ALIASES.get(n, n) in present or n in KEYS[key]}
+        if _same_seat_kind(fields.get("position"), getattr(stored, "position", None)):
+            # A file names a position by unit and title; of several seats with that title
+            # (two deputy posts), the record keeps the one it holds.
+            fields["position"] = stored.position
         return engine.diff(key, sheet, values, stored, fields, label)
 
     # --- postings --------------------------------------------------------------------------
@@ -100,8 +104,9 @@ class ChildSheets:
         index = {}
         for official_id, records in self.stored["postings"].items():
             for record in records:
+                title = title_key(record.position.title) if record.position_id else ""
                 index.setdefault(
-                    (official_id, record.start_date, record.org_unit_id, record.position_id), record
+                    (official_id, record.start_date, record.org_unit_id, title), record
                 )
         seen: dict[tuple, int] = {}
         matched: set[int] = set()
@@ -160,7 +165,7 @@ class ChildSheets:
         stored = None
         if stored_official is not None and unit.pk is not None:
             stored = index.get(
-                (stored_official.pk, start, unit.pk, position.pk if position else None)
+                (stored_official.pk, start, unit.pk, title_key(position.title) if position else "")
             )
         errors = posting_errors(
             official=official,
@@ -455,6 +460,17 @@ class ChildSheets:
             "note": values.get("note") or "",
         }
         return fields, (values["decided_on"], title_key(values["name"])), values["name"]
+
+
+def _same_seat_kind(position, held) -> bool:
+    """Two different positions of one unit under one title: seats of the same post."""
+    return (
+        position is not None
+        and held is not None
+        and position.pk != held.pk
+        and position.org_unit_id == held.org_unit_id
+        and title_key(position.title) == title_key(held.title)
+    )
 
 
 def _change(action, row, label, record):

@@ -15,7 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from ..masking import MASKERS
 from ..models import Evaluation, OrgUnit, PlanningEntry, Position, Posting, TrainingRecord
 from ..models_discipline import Discipline, Reward
-from .catalog import chunks
+from .catalog import chunks, title_key
 from .cells import display
 from .columns import BOOL, CHOICE, DATE, FILE_LANGUAGE, SHEETS_BY_KEY, SheetSpec
 from .template import WIDTHS
@@ -135,7 +135,10 @@ def _workbook(officials, *, masked: bool) -> tuple[bytes, int]:
     _write_sheet(
         book,
         SHEETS_BY_KEY["positions"],
-        sorted(positions.values(), key=lambda p: (units[p.org_unit_id].path, p.title, p.pk)),
+        sorted(
+            _one_per_title(positions.values()),
+            key=lambda p: (units[p.org_unit_id].path, p.title, p.pk),
+        ),
         ctx,
     )
     _write_sheet(book, SHEETS_BY_KEY["officials"], officials, ctx)
@@ -153,6 +156,24 @@ def _workbook(officials, *, masked: bool) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue(), len(officials)
+
+
+def _one_per_title(positions) -> list[Position]:
+    """A file names a position by its unit and title, so several seats with one title (two
+    deputy posts) are one row: the seat the import reads that title as (the first by id
+    of the unit's positions with that title, ``Catalog``)."""
+    wanted = {(p.org_unit_id, title_key(p.title)) for p in positions}
+    first: dict[tuple, Position] = {}
+    for batch in chunks(sorted({unit_id for unit_id, _title in wanted})):
+        for position in (
+            Position.objects.filter(org_unit_id__in=batch)
+            .select_related("post_type")
+            .order_by("id")
+        ):
+            key = (position.org_unit_id, title_key(position.title))
+            if key in wanted:
+                first.setdefault(key, position)
+    return list(first.values())
 
 
 def _by_official_start(ctx):

@@ -213,6 +213,25 @@ def test_export_in_the_template_layout_imports_back_unchanged(officer_client, wo
     assert outcome.plan.counts()["planning"]["unchanged"] == 2
 
 
+def test_two_seats_with_one_title_import_back_unchanged(officer_client, world, make_official):
+    """Found on the demo: a unit with two "Phó Bí thư" posts (two seats, one title) came
+    back as duplicate positions, new overlapping postings and changed planning entries."""
+    from tests.factories import PlanningEntryFactory, PositionFactory
+
+    second_seat = PositionFactory(
+        org_unit=world.units.hu_a, title=world.positions.a_deputy.title, kind="deputy"
+    )
+    make_official(position=world.positions.a_deputy, code="SEAT1")
+    holder = make_official(position=second_seat, code="SEAT2", planned=False)
+    PlanningEntryFactory(official=holder, position=second_seat, term="2025-2030")
+    response = officer_client.get(reverse("official_export"), {"format": "template"})
+    outcome = check_data(response.content, user=world.officer)
+    assert outcome.messages() == []
+    totals = outcome.plan.totals()
+    assert (totals["created"], totals["updated"]) == (0, 0)
+    assert outcome.plan.counts()["postings"]["unchanged"] == 2
+
+
 def test_the_existing_exports_keep_working(officer_client, world, make_official):
     make_official(unit=world.units.hu_a, code="EX1")
     assert officer_client.get(reverse("official_export"), {"format": "csv"}).status_code == 200
