@@ -1,8 +1,8 @@
 """The filtered decisions list as a workbook: a sheet of decisions and a sheet of their
 movements (one row per cadre moved), with the same title block as the officials export.
 
-Which movements a row shows follows ``disclosure``: every movement of a decision the
-user's scope issued; of another unit's decision, only those the user may see there.
+Which movements the file lists follows ``disclosure``: every movement of a decision the
+user's scope issued; of another unit's decision, only those of the user's own cadres.
 """
 
 import io
@@ -50,12 +50,15 @@ DATE_FORMAT = "DD/MM/YYYY"
 
 
 def visible_movements(user, decisions: list[Decision]) -> QuerySet[Movement]:
-    """The movements of ``decisions`` the user may see, in one query (``disclosure``)."""
+    """The movements of ``decisions`` the user may see, in one query: every movement of a
+    decision the user's scope issued (``disclosure.sees_whole_decision``), else those of the
+    user's own cadres and units (``Movement.objects.for_user``). A local committee that was
+    only consulted on a movement reads it on the decision's page, not in this file."""
     whole = [d.pk for d in decisions if disclosure.sees_whole_decision(user, d)]
-    visible = Q(decision_id__in=whole)
-    # Another unit's decision: the rows this user was shown on its page.
-    for decision in (d for d in decisions if d.pk not in set(whole)):
-        visible |= Q(pk__in=disclosure.movements_visible_to(user, decision).values("pk"))
+    others = [d.pk for d in decisions if d.pk not in set(whole)]
+    visible = Q(decision_id__in=whole) | Q(
+        decision_id__in=others, pk__in=Movement.objects.for_user(user).values("pk")
+    )
     return (
         Movement.objects.filter(visible)
         .select_related("decision", "official", "from_unit", "to_unit", "to_position")

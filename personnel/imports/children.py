@@ -167,6 +167,15 @@ class ChildSheets:
             stored = index.get(
                 (stored_official.pk, start, unit.pk, title_key(position.title) if position else "")
             )
+        if stored is None and not self.catalog.unit_in_scope(unit):
+            # As on the staff pages: a new posting is recorded only in a unit of the scope.
+            engine.error(
+                sheet,
+                values.row,
+                _("Đơn vị “%(unit)s” nằm ngoài phạm vi quản lý của bạn.") % {"unit": unit.name},
+                "unit",
+            )
+            return None
         errors = posting_errors(
             official=official,
             start_date=start,
@@ -279,9 +288,23 @@ class ChildSheets:
         engine.error(sheet, row, message, field)
 
     def _check_life(self, sheet, okey, state, combined) -> None:
-        born = state.date_of_birth
+        """The stored postings the file leaves as they are stay within the working life of
+        the official as the file changes it (``services._check_postings_within_life``)."""
         stored_rows = [p for row, p in combined if row is None]
-        if born is None or not stored_rows:
+        if not stored_rows:
+            return
+        left_on = getattr(state, "left_on", None)
+        later = [p for p in stored_rows if left_on is not None and p.start_date > left_on]
+        if later:
+            self.engine.error(
+                sheet,
+                self.engine.officials[okey][2],
+                _("Vị trí công tác “%(posting)s” bắt đầu sau ngày thôi công tác này.")
+                % {"posting": min(later, key=lambda p: p.start_date)},
+                "left_on",
+            )
+        born = state.date_of_birth
+        if born is None:
             return
         first = min(stored_rows, key=lambda p: p.start_date)
         if first.start_date < working_age_on(born):
@@ -325,7 +348,26 @@ class ChildSheets:
             stored = None
             if stored_official is not None:
                 stored = stored_by_key.get((stored_official.pk, *record_key))
+            if stored is None and not self._position_allowed(sheet, values, fields):
+                continue
             self.write(key, sheet, values, stored, fields, f"{official.code}: {label}", official)
+
+    def _position_allowed(self, sheet, values, fields) -> bool:
+        """A new planning entry names a position in use in a unit of the scope, as the staff
+        form offers."""
+        position = fields.get("position")
+        if position is None:
+            return True
+        if not self.catalog.unit_in_scope(position.org_unit):
+            message = _("Đơn vị “%(unit)s” nằm ngoài phạm vi quản lý của bạn.") % {
+                "unit": position.org_unit.name
+            }
+        elif not position.is_active:
+            message = _("Chức vụ “%(title)s” không còn sử dụng.") % {"title": position.title}
+        else:
+            return True
+        self.engine.error(sheet, values.row, message, "position")
+        return False
 
     def _errors(self, sheet, values, errors) -> bool:
         if errors:

@@ -58,15 +58,16 @@ class OfficialChecks:
                 and by_number.pk != stored.pk
                 or (by_number is not None and stored is None)
             ):
-                self.error(
-                    sheet,
-                    values.row,
-                    _(
+                if catalog.official_in_scope(by_number):
+                    message = _(
                         "Số định danh cá nhân %(number)s đã có trong hồ sơ cán bộ khác (số hiệu %(code)s); mỗi người chỉ có một hồ sơ."
-                    )
-                    % {"number": number, "code": by_number.code},
-                    "personal_id",
-                )
+                    ) % {"number": number, "code": by_number.code}
+                else:  # a record outside the scope is not named (the service's wording)
+                    message = _(
+                        "Số định danh cá nhân %(number)s đã có trong hồ sơ cán bộ khác; "
+                        "mỗi người chỉ có một hồ sơ."
+                    ) % {"number": number}
+                self.error(sheet, values.row, message, "personal_id")
                 continue
             key = code_key(stored.code if stored else code)
             if key in codes:
@@ -90,11 +91,12 @@ class OfficialChecks:
                     continue
                 numbers[number] = values.row
             if stored is not None and not catalog.official_in_scope(stored):
+                # Found by its personal identification number, a record outside the scope
+                # is not named: its code would be news to the user.
                 self.error(
                     sheet,
                     values.row,
-                    _("Hồ sơ số hiệu “%(code)s” thuộc đơn vị ngoài phạm vi quản lý của bạn.")
-                    % {"code": stored.code},
+                    _("Hồ sơ của cán bộ này thuộc đơn vị ngoài phạm vi quản lý của bạn."),
                     "code",
                 )
                 continue

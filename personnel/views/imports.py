@@ -8,7 +8,7 @@ applied by a Celery worker while the page polls the progress (HTMX).
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views import View
 from accounts.access import OfficerRequiredMixin, get_scoped_or_404
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
+from config.ids import is_id
 
 from .. import tasks
 from ..imports import services
@@ -217,6 +218,11 @@ class ImportMappingView(OfficerRequiredMixin, View):
             messages.error(request, " ".join(rejected.messages))
             return redirect(record)
         names = [name for name, _headers in sheets]
+        if not names:
+            messages.error(
+                request, _("Tệp không có trang dữ liệu nào để ghép cột (chỉ có trang hướng dẫn).")
+            )
+            return redirect(record)
         source = request.GET.get("source") if request.GET.get("source") in names else names[0]
         headers = dict(sheets)[source]
         sheet_key = request.GET.get("sheet", "officials")
@@ -230,6 +236,8 @@ class ImportMappingView(OfficerRequiredMixin, View):
     def post(self, request, pk):
         record = _load(request, pk)
         if request.POST.get("use"):
+            if not is_id(request.POST["use"]):
+                raise Http404
             mapping = get_scoped_or_404(ColumnMapping.objects, request.user, pk=request.POST["use"])
             return self._rerun(record, mapping)
         sheets = self._sheets(record)

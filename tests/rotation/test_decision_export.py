@@ -94,3 +94,35 @@ def test_a_nul_byte_in_the_query_is_a_bad_request_not_an_error(client, world, de
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("decision_export"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_export_costs_the_same_queries_whatever_the_number_of_decisions(
+    client, world, make_official
+):
+    """It looped once per decision another unit issued (1,100 decisions: 1,111 queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    side = UserFactory(username="b-officer", scope=world.units.hu_b, role=Role.VIEWER)
+    client.force_login(side)
+
+    def add(n, start):
+        for i in range(start, start + n):
+            decision = services.decision_create(
+                number=f"{i}-QĐ/TU", issued_by=world.units.province, title="Điều động"
+            )
+            cadre = make_official(position=world.positions.b_deputy, code=f"B{i}", planned=False)
+            services.movement_add(
+                decision=decision, official=cadre, kind=MovementKind.TRANSFER,
+                to_position=world.positions.finance_head, effective_on=D(2025, 3, 1),
+            )  # fmt: skip
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("decision_export")).status_code == 200
+        return len(queries)
+
+    add(2, 100)
+    few = count()
+    add(8, 200)
+    assert count() == few
