@@ -134,6 +134,48 @@ def dated_record_errors(
     return {field: message} if message else {}
 
 
+def training_errors(
+    *, official, start_date: dt.date | None, end_date: dt.date | None, today: dt.date
+) -> dict[str, str]:
+    """A course or degree begun within the working life and not after today; ended (if it
+    has) on or after the start, and not after today either (one under way has no end)."""
+    errors = dated_record_errors(
+        official=official, field="start_date", day=start_date, label=START_DATE, today=today
+    )
+    if end_date is not None and start_date is not None and end_date < start_date:
+        errors.setdefault("end_date", _("Ngày kết thúc không được trước ngày bắt đầu."))
+    elif end_date is not None:
+        for field, message in dated_record_errors(
+            official=official, field="end_date", day=end_date, label=END_DATE, today=today
+        ).items():
+            errors.setdefault(field, message)
+    return errors
+
+
+def term_years(term: str | None) -> tuple[int, int] | None:
+    """(first, last) of a term written "2025-2030", else None."""
+    first, dash, last = (term or "").partition("-")
+    digits = first.isascii() and first.isdigit() and last.isascii() and last.isdigit()
+    if not dash or not digits or len(first) != 4 or len(last) != 4:
+        return None
+    return int(first), int(last)
+
+
+def term_errors(term: str | None) -> dict[str, str]:
+    """A planning term: "2025-2030", the last year after the first, at most 10 years."""
+    years = term_years(term)
+    if years is None:
+        return {"term": _("Nhiệm kỳ ghi theo dạng 2025-2030.")}
+    if not (1900 <= years[0] < years[1] <= years[0] + 10):
+        return {
+            "term": _(
+                "Nhiệm kỳ “%(term)s” không hợp lệ: năm cuối phải sau năm đầu, không quá 10 năm."
+            )
+            % {"term": term}
+        }
+    return {}
+
+
 def evaluation_errors(*, official, year: int | None, today: dt.date) -> dict[str, str]:
     """A yearly rating is for a year the official could work in, and not a future year."""
     if year is None:

@@ -24,6 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts.access import require_role
 from accounts.choices import Role
 
+from . import record_rules
 from .dates import require_sane
 from .models import Evaluation, Official, PlanningEntry, TrainingRecord
 from .models_discipline import Discipline, Reward
@@ -59,25 +60,10 @@ def _today() -> dt.date:
 
 
 def training_errors(official, record: TrainingRecord, *, today: dt.date) -> dict[str, str]:
-    """Started within the official's working life and not after today; ended (if it has)
-    on or after the start, and not after today either (a course under way has no end)."""
     require_sane(start_date=record.start_date, end_date=record.end_date)
-    errors = dated_record_errors(
-        official=official,
-        field="start_date",
-        day=record.start_date,
-        label=_("Ngày bắt đầu"),
-        today=today,
+    return record_rules.training_errors(
+        official=official, start_date=record.start_date, end_date=record.end_date, today=today
     )
-    end, start = record.end_date, record.start_date
-    if end is not None and start is not None and end < start:
-        errors.setdefault("end_date", _("Ngày kết thúc không được trước ngày bắt đầu."))
-    elif end is not None:
-        for field, message in dated_record_errors(
-            official=official, field="end_date", day=end, label=_("Ngày kết thúc"), today=today
-        ).items():
-            errors.setdefault(field, message)
-    return errors
 
 
 def evaluation_record_errors(official, record: Evaluation, *, today: dt.date) -> dict[str, str]:
@@ -93,15 +79,6 @@ def evaluation_record_errors(official, record: Evaluation, *, today: dt.date) ->
     return errors
 
 
-def _term_years(term: str) -> tuple[int, int] | None:
-    first, dash, last = (term or "").partition("-")
-    if not dash or not (first.isascii() and first.isdigit() and last.isascii() and last.isdigit()):
-        return None
-    if len(first) != 4 or len(last) != 4:
-        return None
-    return int(first), int(last)
-
-
 def planning_errors(official, record: PlanningEntry, *, today: dt.date) -> dict[str, str]:
     """A term written "2025-2030" (a later year after an earlier one), an approval dated in
     the official's working life and not after today, once per position and term."""
@@ -113,13 +90,7 @@ def planning_errors(official, record: PlanningEntry, *, today: dt.date) -> dict[
         label=_("Ngày phê duyệt"),
         today=today,
     )
-    years = _term_years(record.term)
-    if years is None:
-        errors["term"] = _("Nhiệm kỳ ghi theo dạng 2025-2030.")
-    elif not (1900 <= years[0] < years[1] <= years[0] + 10):
-        errors["term"] = _(
-            "Nhiệm kỳ “%(term)s” không hợp lệ: năm cuối phải sau năm đầu, không quá 10 năm."
-        ) % {"term": record.term}
+    errors.update(record_rules.term_errors(record.term))
     if errors or getattr(official, "pk", None) is None or record.position_id is None:
         return errors
     taken = PlanningEntry.objects.filter(

@@ -1,7 +1,6 @@
 """The sheets of an official's record: postings, training, evaluations, planning,
 discipline and rewards, each checked with the rules its service applies."""
 
-import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -9,14 +8,20 @@ from django.utils.translation import gettext as _
 
 from ..models import Evaluation, PlanningEntry, Posting, TrainingRecord
 from ..models_discipline import Discipline, DisciplineKind, Reward
-from ..record_rules import dated_record_errors, evaluation_errors, posting_errors, working_age_on
+from ..record_rules import (
+    dated_record_errors,
+    evaluation_errors,
+    posting_errors,
+    term_errors,
+    training_errors,
+    working_age_on,
+)
 from ..services import posting_check
 from ..text import format_day
 from .catalog import code_key, title_key
 from .current import current_of
 from .plan import CREATE, Change, Pending
 
-TERM = re.compile(r"^(\d{4})-(\d{4})$")
 #: model field → the column that feeds it, where the names differ
 ALIASES = {"org_unit": "unit"}
 
@@ -376,24 +381,9 @@ class ChildSheets:
 
     def training(self, sheet, values, official):
         start, end = values["start_date"], values.get("end_date")
-        errors = dated_record_errors(
-            official=official,
-            field="start_date",
-            day=start,
-            label=_("Ngày bắt đầu"),
-            today=self.today,
+        errors = training_errors(
+            official=official, start_date=start, end_date=end, today=self.today
         )
-        if end is not None and end < start:
-            errors["end_date"] = _("Ngày kết thúc không được trước ngày bắt đầu.")
-        elif end is not None:
-            for name, message in dated_record_errors(
-                official=official,
-                field="end_date",
-                day=end,
-                label=_("Ngày kết thúc"),
-                today=self.today,
-            ).items():
-                errors.setdefault(name, message)
         if self._errors(sheet, values, errors):
             return None
         fields = {
@@ -441,13 +431,7 @@ class ChildSheets:
             label=_("Ngày phê duyệt"),
             today=self.today,
         )
-        match = TERM.match(values["term"])
-        if not match:
-            errors["term"] = _("Nhiệm kỳ ghi theo dạng 2025-2030.")
-        elif not (1900 <= int(match.group(1)) < int(match.group(2)) <= int(match.group(1)) + 10):
-            errors["term"] = _(
-                "Nhiệm kỳ “%(term)s” không hợp lệ: năm cuối phải sau năm đầu, không quá 10 năm."
-            ) % {"term": values["term"]}
+        errors.update(term_errors(values["term"]))
         if self._errors(sheet, values, errors):
             return None
         fields = {
