@@ -155,7 +155,7 @@ def main() -> None:
 
     from bench import import_bench
 
-    imported = import_bench.measure(args.import_officials)
+    imported = import_bench.measure(args.import_officials, repeat=3)
     write_results(args, scale, counts, generated, rows, report_rows)
     import_bench.write_section(import_bench.section(imported, "make bench"))
 

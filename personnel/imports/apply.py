@@ -15,9 +15,9 @@ from simple_history.utils import bulk_update_with_history
 
 from ..models import Official, Position, Posting
 from .catalog import chunks
-from .copy import create_with_history
+from .copy import create_with_history, take_ids
 from .current import current_of
-from .plan import CREATE, UPDATE, Pending, Plan
+from .plan import CREATE, UPDATE, Plan
 
 BATCH = 1000
 HISTORY_SHEETS = (
@@ -57,10 +57,6 @@ def _relink(objects, *names) -> None:
                 setattr(obj, name, related)
 
 
-def _built(obj):
-    return obj.build() if isinstance(obj, Pending) else obj
-
-
 def apply_plan(plan: Plan, *, user, reason: str) -> set[int]:
     """Writes the plan; returns the ids of the officials whose records changed."""
     assert plan.ok, "a plan with errors is never applied"  # noqa: S101
@@ -71,18 +67,41 @@ def apply_plan(plan: Plan, *, user, reason: str) -> set[int]:
         _relink(positions, "org_unit")
         Position.objects.bulk_create(positions, batch_size=BATCH)
         _bulk_update(Position, plan.of("positions", UPDATE), history=False)
+        current_known = _current_of_new(plan)
         for key in HISTORY_SHEETS:
-            created = [_built(change.obj) for change in plan.of(key, CREATE)]
-            if key != "officials":
-                _relink(created, "official", "org_unit", "position")
+            created = [change.obj for change in plan.of(key, CREATE)]
             if created:
-                create_with_history(created, type(created[0]), user=user, reason=reason)
+                create_with_history(created, created[0]._model, user=user, reason=reason)
             updates = plan.of(key, UPDATE)
             _bulk_update(None, updates, history=True, user=user, reason=reason)
             for obj in created + [change.obj for change in updates]:
                 touched.add(obj.pk if key == "officials" else obj.official_id)
-        refresh_current(touched)
+        refresh_current(touched - current_known)
     return touched
+
+
+def _current_of_new(plan: Plan) -> set[int]:
+    """On PostgreSQL, the new officials' current posting and unit set before they are
+    written (every posting of a new official is in the plan; ids come from the sequences
+    first, and the foreign keys are checked at commit): refreshing them afterwards would
+    rewrite every new row once more. Returns their ids."""
+    if connection.vendor != "postgresql":
+        return set()
+    officials = [change.obj for change in plan.of("officials", CREATE)]
+    if not officials:
+        return set()
+    take_ids(officials, Official)
+    postings = [change.obj for change in plan.of("postings", CREATE)]
+    take_ids(postings, Posting)
+    by_official = defaultdict(list)
+    for posting in postings:
+        by_official[posting.official_id].append(posting)
+    today = timezone.localdate()
+    for official in officials:
+        posting = current_of(by_official.get(official.pk, []), today)
+        official.current_posting_id = posting.pk if posting else None
+        official.current_unit_id = posting.org_unit_id if posting else None
+    return {official.pk for official in officials}
 
 
 def _bulk_update(model, updates, *, history, user=None, reason=None) -> None:

@@ -19,14 +19,21 @@ def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _take_ids(model, count: int) -> list[int]:
+def take_ids(objs: list, model) -> None:
+    """Gives the unsaved ``objs`` ids from the table's own sequence (PostgreSQL), so that
+    rows written before them can point at them."""
+    objs = [obj for obj in objs if obj.pk is None]
+    if not objs:
+        return
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, column, count],
+            [table, column, len(objs)],
         )
-        return [row[0] for row in cursor.fetchall()]
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
 
 
 def _copy(table: str, columns: list[str], rows) -> None:
@@ -48,58 +55,54 @@ PLAIN = (
 )
 
 
-def _converters(fields):
-    """(attname, convert or None) per field; a plain date is taken as it is too."""
+def _converter(field):
+    """None when the value is taken as it is (a plain date too), else its conversion."""
+    if isinstance(field, PLAIN) or (
+        type(field) is models.DateField and not isinstance(field, models.DateTimeField)
+    ):
+        return None
     wrapper = connections[connection.alias]  # not the proxy: it costs a lookup per value
-    converters = []
-    for field in fields:
-        plain = isinstance(field, PLAIN) or (
-            type(field) is models.DateField and not isinstance(field, models.DateTimeField)
-        )
-        convert = None if plain else (lambda value, f=field: f.get_db_prep_save(value, wrapper))
-        converters.append((field.attname, convert))
-    return converters
+    return lambda value: field.get_db_prep_save(value, wrapper)
 
 
-def _values(obj, converters):
-    return [
-        getattr(obj, name) if convert is None else convert(getattr(obj, name))
-        for name, convert in converters
-    ]
-
-
-def create_with_history(objs: list, model, *, user, reason: str) -> None:
-    """Inserts ``objs`` (unsaved instances of ``model``) and one history row each ("+",
-    by ``user``, with ``reason``); the objects get their ids."""
-    if not objs:
+def create_with_history(records: list, model, *, user, reason: str) -> None:
+    """Inserts ``records`` (``Pending`` records of ``model``) and one history row each
+    ("+", by ``user``, with ``reason``); the records get their ids."""
+    if not records:
         return
     if connection.vendor != "postgresql":
         bulk_create_with_history(
-            objs, model, batch_size=BATCH, default_user=user, default_change_reason=reason
+            [record.build() for record in records],
+            model,
+            batch_size=BATCH,
+            default_user=user,
+            default_change_reason=reason,
         )
         return
-    for obj, pk in zip(objs, _take_ids(model, len(objs)), strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    take_ids(records, model)
     fields = list(model._meta.concrete_fields)
-    converters = _converters(fields)
-    _copy(model._meta.db_table, [f.column for f in fields], (_values(o, converters) for o in objs))
+    converters = [(index, _converter(f)) for index, f in enumerate(fields)]
+    converters = [(index, convert) for index, convert in converters if convert is not None]
+    rows = []
+    for record in records:
+        row = record.values(fields)
+        for index, convert in converters:
+            row[index] = convert(row[index])
+        rows.append(row)
+    _copy(model._meta.db_table, [f.column for f in fields], rows)
 
     history = get_history_manager_for_model(model).model
-    tracked = list(history.tracked_fields)
+    # The history keeps the tracked fields of the model under the same names (a file as its
+    # name), converted as the model's own fields convert them: taken from the rows above.
+    position = {f.name: index for index, f in enumerate(fields)}
+    tracked = [position[f.name] for f in history.tracked_fields]
     by_name = {field.name: field for field in history._meta.concrete_fields}
     extra = [by_name[name] for name in ("history_date", "history_change_reason", "history_type")]
-    user_field = by_name["history_user"]
     now, user_id = timezone.now(), getattr(user, "pk", None)
-    columns = [history._meta.get_field(f.name).column for f in tracked]
-    columns += [f.column for f in extra] + [user_field.column]
-    # The history keeps the tracked fields of the model under the same names (a file as its
-    # name): the values are converted as the model's own fields convert them.
-    converters = _converters(tracked)
-
-    def rows():
-        for obj in objs:
-            yield [*_values(obj, converters), now, reason, "+", user_id]
-
-    _copy(history._meta.db_table, columns, rows())
+    columns = [history._meta.get_field(f.name).column for f in history.tracked_fields]
+    columns += [f.column for f in extra] + [by_name["history_user"].column]
+    _copy(
+        history._meta.db_table,
+        columns,
+        ([*(row[index] for index in tracked), now, reason, "+", user_id] for row in rows),
+    )

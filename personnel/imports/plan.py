@@ -1,6 +1,7 @@
 """What an import would do: per sheet, the rows to create, to update (old → new) and those
 unchanged, and every error with its sheet, row and column."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -14,31 +15,73 @@ ERRORS_LIMIT = 5000
 class Pending:
     """A record to create, held as its field values until it is written.
 
-    Rules read its attributes like a model instance's; ``build`` makes the instance (by
-    position, Django's fast path) once the records it refers to have their ids. Building
-    tens of thousands of instances only when writing keeps the check fast.
+    Rules read its attributes like a model instance's (a field not given reads as its
+    default, a relation's id as the related record's ``pk``). On PostgreSQL its
+    ``values`` are copied to the table as they are (``copy``); elsewhere ``build`` makes
+    the instance (by position, Django's fast path) once the records it refers to have
+    their ids. A model instance per row would cost most of a large import's time.
     """
-
-    pk = None
 
     def __init__(self, model, **fields):
         self.__dict__.update(fields)
         self._model = model
+        self._instance = None
+
+    def __getattr__(self, name):
+        # Only for attributes not set: a field left out of the file reads as its default.
+        model_field = _fields(self.__dict__.get("_model")).get(name)
+        if model_field is None:
+            raise AttributeError(name)
+        if model_field.is_relation:
+            if name == model_field.attname and model_field.name in self.__dict__:
+                related = self.__dict__[model_field.name]
+                return related.pk if related is not None else None
+            return None
+        return model_field.get_default()
+
+    @property
+    def pk(self):
+        if self._instance is not None:
+            return self._instance.pk
+        return self.__dict__.get(self._model._meta.pk.attname)
+
+    @pk.setter
+    def pk(self, value):
+        self.__dict__[self._model._meta.pk.attname] = value
 
     def __str__(self):
         return self._model.__str__(self)
 
-    def build(self) -> models.Model:
+    def values(self, fields) -> list:
+        """The value of each of ``fields`` (concrete fields of the model), as ``attname``
+        would read on the instance."""
+        given = self.__dict__
         values = []
-        for model_field in self._model._meta.concrete_fields:
-            if model_field.is_relation:
-                related = self.__dict__.get(model_field.name)
+        for model_field in fields:
+            if model_field.attname in given:
+                values.append(given[model_field.attname])
+            elif model_field.is_relation and model_field.name in given:
+                related = given[model_field.name]
                 values.append(related.pk if related is not None else None)
-            elif model_field.attname in self.__dict__:
-                values.append(self.__dict__[model_field.attname])
             else:
                 values.append(model_field.get_default())
-        return self._model(*values)
+        return values
+
+    def build(self) -> models.Model:
+        if self._instance is None:
+            self._instance = self._model(*self.values(self._model._meta.concrete_fields))
+        return self._instance
+
+
+@functools.cache
+def _fields(model) -> dict:
+    """The concrete fields of ``model`` by name and by attname."""
+    if model is None:
+        return {}
+    fields = {}
+    for model_field in model._meta.concrete_fields:
+        fields[model_field.name] = fields[model_field.attname] = model_field
+    return fields
 
 
 @dataclass

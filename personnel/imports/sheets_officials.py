@@ -10,7 +10,7 @@ from ..models import Official, validate_personal_id
 from ..services import normalise_personal_id, normalise_phone, official_validate
 from ..text import fold_vietnamese
 from .catalog import code_key
-from .plan import CREATE, Change
+from .plan import CREATE, Change, Pending
 from .reader import SheetData
 
 
@@ -101,7 +101,7 @@ class OfficialChecks:
                 )
                 continue
             if stored is None:
-                state = Official(code=code, **{**self.OFFICIAL_DEFAULTS, **fields})
+                state = Pending(Official, code=code, **{**self.OFFICIAL_DEFAULTS, **fields})
             else:
                 state = copy.copy(stored)
                 for name, value in fields.items():
@@ -123,11 +123,9 @@ class OfficialChecks:
     def _official_fields(self, sheet, values) -> dict | None:
         fields = {}
         ok = True
-        for column in sheet.spec.columns:
-            name = column.field
-            if name == "code" or name not in values:
+        for name, value in values.items():
+            if name == "code":
                 continue
-            value = values[name]
             if name in ("birthplace", "hometown"):
                 value = self._locality(sheet, values, name)
                 ok = ok and value is not False
