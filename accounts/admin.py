@@ -370,3 +370,6 @@ if apps.is_installed("axes"):
             @admin.display(description=_("hết hạn lúc"))
             def expiration(self, obj):
                 return super().expiration(obj)
+
+
+from . import admin_tokens  # noqa: E402,F401 - API tokens (replaces knox's admin)

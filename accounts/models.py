@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from .choices import ROLE_RANK, Role
 
@@ -78,3 +79,19 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.object_type}#{self.object_id}"
+
+
+class ApiToken(AuthToken):
+    """A user's key to the REST API, as administrators issue and revoke it in Django admin
+    (knox's token: only a digest of the key is stored; it expires)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("khóa truy cập API")
+        verbose_name_plural = _("khóa truy cập API")
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expiry is not None and self.expiry <= timezone.now()

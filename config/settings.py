@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
     "accounts",
     "personnel",
     "rotation",
@@ -321,6 +324,71 @@ TERMS = [
     ("2020-2025", "2020-10-01", "2025-09-30"),
     ("2025-2030", "2025-10-01", "2030-09-30"),
 ]
+
+# REST API -------------------------------------------------------------------
+# /api/v1/: the pages' session, or a per-user token an administrator issues in Django
+# admin (knox: only its digest is stored; it expires). Lists page by cursor; the access
+# policy is the pages' (accounts/api.py). Rate limits per token (or user) and per
+# address, counted in the shared cache (Redis when REDIS_URL is set).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.TokenAuthentication",
+        "accounts.api.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.StaffAccess"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "accounts.api.Pages",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.api.PerTokenThrottle",
+        "accounts.api.PerAddressThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_RATE_PER_TOKEN", default="1200/hour"),
+        "address": env.str("API_RATE_PER_ADDRESS", default="3000/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "accounts.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cadre rotation records API",
+    "DESCRIPTION": "Records of officials, postings and the decisions that rotate them. "
+    "Authenticate with `Authorization: Token <key>` (issued in Django admin) or a session.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["accounts.api.StaffAccess"],
+    "SWAGGER_UI_DIST": f"/{STATIC_URL.strip('/')}/vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": f"/{STATIC_URL.strip('/')}/vendor/swagger-ui/favicon-32x32.png",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LocalityLevelEnum": "personnel.choices.LocalityLevel",
+        "UnitLevelEnum": "personnel.choices.Level",
+        "PositionKindEnum": "personnel.choices.PositionKind",
+        "TrainingKindEnum": "personnel.choices.TrainingKind",
+        "DisciplineKindEnum": "personnel.models_discipline.DisciplineKind",
+        "RewardKindEnum": "personnel.models_discipline.RewardKind",
+        "DecisionLevelEnum": "personnel.models_discipline.DecisionLevel",
+        "MovementKindEnum": "rotation.choices.MovementKind",
+    },
+}
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
+            "KEY_PREFIX": "cadre",
+        }
+    }
 
 # Regulation checks (rotation/rules.py): thresholds overriding RuleParameters' defaults,
 # e.g. {"min_rotation_months": 36, "two_term_years": 8}.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("personnel.urls")),
     path("", include("rotation.urls")),
     path("", include("reports.urls")),
+    path("", include("config.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # Ahead of admin's own "view on site", which ignores the scope.
     path(

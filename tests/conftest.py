@@ -17,6 +17,8 @@ def pytest_configure(config):
     # Uploaded photos and workbooks go to a folder of this run, never to var/media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="test-media-")
     atexit.register(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
+    # The API's rate counters live in the cache: one per test process, emptied per test.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
     # Under pytest-xdist every process has its own test database; it gets its own broker
     # queue too, so that a real worker started by one process never takes (or purges)
@@ -26,6 +28,13 @@ def pytest_configure(config):
         from config.celery import app
 
         app.conf.task_default_queue = f"tests-{worker}"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

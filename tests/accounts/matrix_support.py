@@ -26,9 +26,10 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts.choices import Role
-from accounts.models import AuditEvent
+from accounts.models import ApiToken, AuditEvent
 from personnel import services as personnel_services
 from personnel.choices import Level, LocalityLevel, PositionKind
 from tests.factories import (
@@ -375,6 +376,13 @@ def build_world() -> SimpleNamespace:
         )
     # the user whose record stands for "a user of A" in the admin user URLs
     w.users.clerk_a = user("clerk_a", hu_a, Role.VIEWER, first_name="Mẫu Văn Thư", last_name="A")
+    # API keys of a user of A and of B (Django admin's token pages)
+    w.tokens = SimpleNamespace(
+        **{
+            side: ApiToken.objects.get(pk=AuthToken.objects.create(user=owner)[0].pk)
+            for side, owner in (("a", w.users.clerk_a), ("b", w.users.viewer_b))
+        }
+    )
 
     # --- officials ------------------------------------------------------------------------
     def official(name, *, unit=None, position=None, since=dt.date(2016, 1, 1), **fields):

@@ -175,6 +175,7 @@ def _admin_objects(w):
         "reports.subscription": pair(w.subscriptions.a, w.subscriptions.b),
         "reports.delivery": pair(w.deliveries.a, w.deliveries.b),
         "accounts.user": pair(u.clerk_a, u.viewer_b),
+        "accounts.apitoken": pair(w.tokens.a, w.tokens.b),
         "accounts.auditevent": pair(w.audit.a, w.audit.b, scoped=False, owner_a=None,
                                     owner_b=None),
         "auth.group": pair(w.group, w.group, scoped=False, owner_a=None, owner_b=None),
@@ -201,6 +202,7 @@ READ_ONLY = {
     "rotation.alert": {"add"},
     "accounts.auditevent": {"add", "change", "delete"},
     "auth.group": {"add", "change", "delete", "action"},
+    "accounts.apitoken": {"change"},  # a key is issued or revoked, never edited
 }
 SUPERUSER_ONLY = {"auth.group"}
 # Administrators' tables: reference data and users (schedules and lockouts are superusers').
@@ -211,6 +213,7 @@ ADMIN_ONLY = {
     "personnel.reorganisation",
     "reports.nonlocaltarget",
     "accounts.user",
+    "accounts.apitoken",
     "accounts.auditevent",
     "django_celery_beat.periodictask",
     "django_celery_beat.crontabschedule",
@@ -548,6 +551,133 @@ def admin_targets(w, entry: Entry) -> list[Target]:
     raise UnknownPattern(f"no filler for admin URL {key!r} ({entry.route})")
 
 
+# --- the REST API --------------------------------------------------------------------------
+
+# Router basename -> the admin label whose A/B objects fill its detail URLs.
+API_OBJECTS = {
+    "locality": "personnel.locality",
+    "sector": "personnel.sector",
+    "post-type": "personnel.posttype",
+    "org-unit": "personnel.orgunit",
+    "position": "personnel.position",
+    "official": "personnel.official",
+    "posting": "personnel.posting",
+    "training": "personnel.trainingrecord",
+    "evaluation": "personnel.evaluation",
+    "planning": "personnel.planningentry",
+    "discipline": "personnel.discipline",
+    "reward": "personnel.reward",
+    "decision": "rotation.decision",
+    "movement": "rotation.movement",
+    "consultation": "rotation.consultation",
+    "review": "rotation.rotationreview",
+}
+API_PLAIN = {"api:api-root", "api_schema", "api_docs"}
+# Workflow actions: the decisions (or answers) each is tried on, and the role it needs.
+API_ACTIONS = {
+    "decision-request-consultations": ("drafts", Role.OFFICER, {}),
+    "decision-approve": ("consulting", Role.APPROVER, {"signed_on": "2024-06-01"}),
+    "decision-cancel": ("drafts", Role.APPROVER, {"reason": "Không thực hiện nữa"}),
+    "decision-apply": ("due", Role.OFFICER, {}),
+    "consultation-answer": (
+        "consultations",
+        Role.OFFICER,
+        {"opinion": "disagree", "opinion_text": "Ý kiến mới", "answered_on": "2024-06-01"},
+    ),
+}
+
+
+def is_api(key: str) -> bool:
+    return key.startswith("api:") or key in API_PLAIN
+
+
+def api_targets(w, entry: Entry) -> list[Target]:
+    """GET targets of the API, by route name."""
+    key = entry.key
+    if key in API_PLAIN:
+        return [Target(reverse(key))]
+    name = key.removeprefix("api:")
+    basename, _, suffix = name.rpartition("-")
+    if suffix == "list" and basename in API_OBJECTS:
+        targets = [Target(reverse(key))]
+        if basename == "official":
+            targets.append(Target(reverse(key) + "?q=Canary"))
+        return targets
+    if suffix == "detail" and basename in API_OBJECTS:
+        scoped, items = side_objects(w, API_OBJECTS[basename])
+        return [
+            Target(reverse(key, args=[obj.pk]), side=side, owner=owner, scoped=scoped,
+                   label=basename)
+            for side, obj, owner in each_side(items)
+        ]  # fmt: skip
+    if name in API_ACTIONS:
+        d = w.decisions
+        objects = {
+            "drafts": {"a": [(d.a_draft, "a")], "b": [(d.b_draft, "b")]},
+            "consulting": {"a": [(d.a_cons, "a"), (d.mixed, "p")], "b": [(d.b_cons, "b")]},
+            "due": {"a": [(d.a_due, "a")], "b": [(d.b_due, "b")]},
+            "consultations": {
+                "a": [(w.consultations.a, "a"), (w.consultations.mixed_a, "a")],
+                "b": [(w.consultations.b, "b"), (w.consultations.mixed_b, "p")],
+            },
+        }[API_ACTIONS[name][0]]
+        return [
+            Target(reverse(key, args=[obj.pk]), side=side, owner=owner, scoped=True,
+                   label=name, kind="api-action", data=dict(API_ACTIONS[name][2]))
+            for side, obj, owner in each_side(objects)
+        ]  # fmt: skip
+    raise UnknownPattern(f"no filler for API URL {key!r} ({entry.route})")
+
+
+def api_create_payload(basename: str, values: dict) -> dict:
+    """A plausible JSON body creating a record of ``basename`` with the side's keys."""
+    n = next(_seq)
+    official, unit, position = values["official"], values["org_unit"], values["position"]
+    return {
+        "official": {
+            "code": f"MXA{n:04d}",
+            "full_name": "Mẫu Người Mới",
+            "gender": "male",
+            "date_of_birth": "1980-01-01",
+            "education_level": "university",
+            "first_posting": {"org_unit": unit, "title": "Chuyên viên", "start_date": "2024-01-01"},
+        },
+        "posting": {
+            "official": official,
+            "org_unit": unit,
+            "title": "Kiêm nhiệm",
+            "start_date": "2024-01-01",
+            "is_primary": False,
+        },
+        "training": {
+            "official": official,
+            "kind": "degree",
+            "programme": "Mẫu chương trình",
+            "start_date": "2020-01-01",
+        },
+        "evaluation": {"official": official, "year": 2019, "rating": "good"},
+        "planning": {"official": official, "position": position, "term": "2030-2035"},
+        "discipline": {"official": official, "kind": "reprimand", "decided_on": "2020-01-01"},
+        "reward": {
+            "official": official,
+            "kind": "certificate",
+            "name": "Bằng khen",
+            "level": "province",
+            "decided_on": "2020-01-01",
+        },
+        "decision": {"number": f"{n}-QĐ/API", "issued_by": unit, "title": "Mẫu"},
+        "movement": {
+            "decision": values["decision"],
+            "official": official,
+            "kind": "rotation",
+            "to_position": position,
+            "effective_on": "2031-01-01",
+        },
+        "review": {"movement": values["movement"], "period": "annual", "year": 2024,
+                   "rating": "good"},
+    }[basename]  # fmt: skip
+
+
 # Django admin's "view on site" and the project's scoped one in front of it (same path).
 VIEW_ON_SITE = {"admin:view_on_site", "admin_view_on_site_scoped"}
 
@@ -555,6 +685,8 @@ VIEW_ON_SITE = {"admin:view_on_site", "admin_view_on_site_scoped"}
 def get_targets(w, entry: Entry) -> list[Target]:
     if entry.key in EXEMPT:
         return []
+    if is_api(entry.key):
+        return api_targets(w, entry)
     if entry.key.startswith("admin:") or entry.key in VIEW_ON_SITE:
         return admin_targets(w, entry)
     if entry.key.startswith("<unnamed"):
@@ -574,6 +706,8 @@ def accepts_post(entry: Entry) -> bool:
         return True
     if entry.key.startswith("admin:"):
         return entry.suffix in ADMIN_POST_SUFFIXES
+    if is_api(entry.key):
+        return "post" in (getattr(entry.pattern.callback, "actions", None) or {})
     view_class = entry.view_class
     return view_class is not None and hasattr(view_class, "post")
 
@@ -642,6 +776,15 @@ def post_targets(w, entry: Entry) -> list[Target]:
                        users=("admin_a",))
             )  # fmt: skip
         return targets
+    if is_api(key):
+        basename = key.removeprefix("api:").rpartition("-")[0]
+        if key.endswith("-list"):
+            return [
+                Target(reverse(key), side=side, owner=side, scoped=True, kind="api-create",
+                       label=basename)
+                for side in ("a", "b")
+            ]  # fmt: skip
+        return get_targets(w, entry)
     if key in (
         "official_create",
         "decision_create",
@@ -668,6 +811,8 @@ def required_role(entry: Entry, target: Target):
     """The least role that may make this POST in its own scope; None: nobody (superuser)."""
     if entry.key == "admin:password_change":
         return "self"
+    if is_api(entry.key):
+        return API_ACTIONS.get(entry.key.removeprefix("api:"), (None, Role.OFFICER, None))[1]
     if not entry.key.startswith("admin:"):
         return STAFF_POST_ROLE.get(entry.key, Role.OFFICER)
     label = entry.model._meta.label_lower
@@ -764,7 +909,10 @@ class Requester:
         with transaction.atomic():
             connection.queries_log.clear()  # a full log would capture nothing
             with CaptureQueriesContext(connection) as queries:
-                response = client.post(url, data)
+                if url.startswith("/api/"):
+                    response = client.post(url, data, content_type="application/json")
+                else:
+                    response = client.post(url, data)
             self.count += 1
             captured = queries.captured_queries
             wrote = len(connection.queries_log) >= connection.queries_log.maxlen or any(
@@ -928,7 +1076,9 @@ def test_get_matrix_shows_nothing_out_of_scope(matrix):
                     continue
                 first_status, location, status = statuses[(key, user_key, t.side, i)]
                 ok = status in (404, 405)
-                if user_key == "inactive":
+                if user_key == "inactive" and t.url.startswith("/api/"):
+                    ok = first_status == 401  # no session: the API asks for credentials
+                elif user_key == "inactive":
                     ok = first_status == 302 and is_login(location)
                 elif status == 403:
                     ok = a_status[(key, user_key)] == {403} or user_key == "noscope"
@@ -947,6 +1097,10 @@ def test_get_matrix_shows_nothing_out_of_scope(matrix):
 
 def scraped_payload(requester, cache, entry, t) -> dict:
     """The superuser's page's POST form, with one text field edited and the side's keys."""
+    if t.kind == "api-create":
+        return api_create_payload(t.label, side_values(requester.w, t.side))
+    if t.kind == "api-action":
+        return dict(t.data)
     if t.kind == "delete":
         return {"post": "yes"}
     if t.kind == "action":

@@ -27,6 +27,7 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
+from knox.models import AuthToken
 
 from accounts.choices import Role
 from accounts.models import AuditEvent
@@ -77,6 +78,11 @@ def add_audit_events(env, n):
             object_id=str(i),
             detail="admin",
         )
+
+
+def add_api_tokens(env, n):
+    for _ in range(n):
+        AuthToken.objects.create(user=env.world.officer)
 
 
 def add_groups(env, n):
@@ -365,6 +371,7 @@ def add_column_mappings(env, n):
 BUILDERS: dict[str, Callable | str] = {
     "accounts.User": add_users,
     "accounts.AuditEvent": add_audit_events,
+    "accounts.ApiToken": add_api_tokens,
     "auth.Group": add_groups,
     "django_celery_beat.PeriodicTask": add_periodic_tasks,
     "django_celery_beat.CrontabSchedule": add_crontabs,

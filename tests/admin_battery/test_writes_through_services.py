@@ -523,6 +523,10 @@ TABLE: dict[str, list[Case] | str] = {
         "(accounts.admin.ScopedUserFormMixin, tests/accounts/test_admin_access.py)"
     ),
     "accounts.AuditEvent": "read-only in admin (no add, change or delete); written by audit_record",
+    "accounts.ApiToken": (
+        "no rule-bearing state: a key is issued (knox's digest) or revoked (deleted), never "
+        "changed (tests/api/test_access.py)"
+    ),
     "auth.Group": "Django's groups; no service",
     "personnel.Locality": "reference data: model validation only, no service",
     "personnel.Sector": "reference data: model validation only, no service",

@@ -1,0 +1,199 @@
+"""The records through the API: scope, roles, masking, audit, the services' rules."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import AuditEvent
+from personnel.models import Official, Posting
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"api:{name}", args=args)
+
+
+@pytest.fixture
+def people(world, make_official):
+    """An official in district A and one in district B."""
+    return type(
+        "People",
+        (),
+        {
+            "a": make_official(
+                position=world.positions.a_deputy,
+                full_name="Trần Văn An",
+                personal_id="042080001234",
+                phone="0912345678",
+            ),
+            "b": make_official(position=world.positions.b_deputy, full_name="Lê Văn Bình"),
+        },
+    )
+
+
+def test_a_list_holds_only_the_scope_and_filters_as_the_page(api, users, people):
+    client = api(users.officer_a)
+    response = client.get(url("official-list"))
+    assert response.status_code == 200
+    names = [row["full_name"] for row in response.json()["results"]]
+    assert names == ["Trần Văn An"]
+    assert client.get(url("official-list"), {"q": "binh"}).json()["results"] == []
+    assert len(api(users.officer).get(url("official-list"), {"q": "binh"}).json()["results"]) == 1
+
+
+def test_out_of_scope_is_404_and_reads_are_audited(api, users, people):
+    client = api(users.officer_a)
+    assert client.get(url("official-detail", people.b.pk)).status_code == 404
+    response = client.get(url("official-detail", people.a.pk))
+    assert response.status_code == 200 and response.json()["personal_id"] == "042080001234"
+    assert AuditEvent.objects.filter(
+        user=users.officer_a, action=AuditEvent.Action.VIEW_PROFILE, object_id=str(people.a.pk)
+    ).exists()
+    client.get(url("official-list"))
+    assert AuditEvent.objects.filter(user=users.officer_a, action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_a_viewer_reads_masked_personal_data_and_cannot_write(api, users, people, world):
+    client = api(users.viewer)
+    data = client.get(url("official-detail", people.a.pk)).json()
+    assert data["personal_id"] != "042080001234" and data["personal_id"].startswith("04")
+    assert "0912345678" not in str(data)
+    response = client.patch(url("official-detail", people.a.pk), {"notes": "x"}, format="json")
+    assert response.status_code == 403
+    assert Official.objects.get(pk=people.a.pk).notes == ""
+
+
+def test_an_officer_creates_an_official_with_the_first_posting_through_the_service(
+    api, users, world
+):
+    payload = {
+        "code": "API1",
+        "full_name": "Nguyễn Thị Mới",
+        "gender": "female",
+        "date_of_birth": "1985-03-15",
+        "education_level": "university",
+        "first_posting": {"position": world.positions.a1_secretary.pk, "start_date": "2020-01-01"},
+    }
+    response = api(users.officer_a).post(url("official-list"), payload, format="json")
+    assert response.status_code == 201, response.json()
+    official = Official.objects.get(code="API1")
+    assert official.current_unit == world.units.xa_a1
+    assert official.current_posting.title == "Bí thư Đảng ủy xã A1"
+    assert official.history.first().history_user == users.officer_a
+
+
+def test_a_service_rule_is_a_400_with_the_field_named_and_nothing_changes(api, users, world):
+    payload = {
+        "code": "API2",
+        "full_name": "Nguyễn Văn Trẻ",
+        "gender": "male",
+        "date_of_birth": timezone.localdate()
+        .replace(year=timezone.localdate().year - 10)
+        .isoformat(),
+        "education_level": "university",
+        "first_posting": {"position": world.positions.a1_secretary.pk, "start_date": "2020-01-01"},
+    }
+    response = api(users.officer_a).post(url("official-list"), payload, format="json")
+    assert response.status_code == 400
+    assert "date_of_birth" in response.json()
+    assert not Official.objects.filter(code="API2").exists()
+
+
+def test_a_unit_outside_the_scope_reads_as_missing(api, users, world):
+    payload = {
+        "code": "API3",
+        "full_name": "Nguyễn Văn Ngoài",
+        "gender": "male",
+        "date_of_birth": "1980-01-01",
+        "education_level": "university",
+        "first_posting": {"position": world.positions.b_deputy.pk, "start_date": "2020-01-01"},
+    }
+    response = api(users.officer_a).post(url("official-list"), payload, format="json")
+    assert response.status_code == 400 and "first_posting" in response.json()
+    assert not Official.objects.filter(code="API3").exists()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("date_of_birth", "0001-01-01"),
+        ("date_of_birth", "9999-12-31"),
+        ("date_of_birth", "2024-02-30"),
+        ("full_name", "Tên\x00có NUL"),
+        ("full_name", "x" * 10_000),
+        ("code", 10**40),
+        ("left_on", "31/12/9999"),
+    ],
+)
+def test_hostile_values_are_refused_with_a_message_never_a_500(api, users, world, field, value):
+    payload = {
+        "code": "API4",
+        "full_name": "Nguyễn Văn Thử",
+        "gender": "male",
+        "date_of_birth": "1980-01-01",
+        "education_level": "university",
+        "first_posting": {"position": world.positions.a1_secretary.pk, "start_date": "2020-01-01"},
+        field: value,
+    }
+    response = api(users.officer_a).post(url("official-list"), payload, format="json")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()
+    assert (
+        not Official.objects.exclude(code="")
+        .filter(full_name__startswith="Nguyễn Văn Thử")
+        .exists()
+    )
+
+
+def test_record_rows_go_through_the_record_services(api, users, people, world):
+    client = api(users.officer_a)
+    before = Posting.objects.count()
+    born_before = {
+        "official": people.a.pk,
+        "org_unit": world.units.hu_a.pk,
+        "title": "Chuyên viên",
+        "start_date": "1970-01-01",
+        "is_primary": False,
+    }
+    response = client.post(url("posting-list"), born_before, format="json")
+    assert response.status_code == 400 and "start_date" in response.json()
+    concurrent = {**born_before, "start_date": "2021-01-01"}
+    response = client.post(url("posting-list"), concurrent, format="json")
+    assert response.status_code == 201, response.json()
+    assert Posting.objects.count() == before + 1
+    evaluation = {"official": people.a.pk, "year": 2023, "rating": "good"}
+    response = client.post(url("evaluation-list"), evaluation, format="json")
+    assert response.status_code == 201, response.json()
+    row = response.json()["id"]
+    response = client.patch(url("evaluation-detail", row), {"rating": "excellent"}, format="json")
+    assert response.status_code == 200 and response.json()["rating"] == "excellent"
+    other = api(users.officer_b)
+    assert (
+        other.patch(url("evaluation-detail", row), {"rating": "good"}, format="json").status_code
+        == 404
+    )
+    assert other.post(url("evaluation-list"), evaluation, format="json").status_code == 400
+
+
+def test_every_list_answers_for_every_role_and_pages_by_cursor(api, users, people):
+    from config.api_urls import router
+
+    for prefix, _viewset, basename in router.registry:
+        for user in (users.viewer, users.officer_a):
+            response = api(user).get(url(f"{basename}-list"), {"page_size": 1})
+            assert response.status_code == 200, (prefix, response.content[:200])
+            assert "results" in response.json() and "next" in response.json()
+    response = api(users.officer).get(url("official-list"), {"page_size": 1})
+    following = api(users.officer).get(response.json()["next"])
+    assert following.status_code == 200
+    assert following.json()["results"][0]["id"] != response.json()["results"][0]["id"]
+    assert api(users.officer).get(url("official-list"), {"cursor": "bz1hYmM="}).status_code == 404
+
+
+def test_a_user_without_a_scope_gets_nothing(api, world):
+    nobody = UserFactory(username="noscope", scope=None, role=Role.OFFICER)
+    assert api(nobody).get(url("official-list")).status_code == 403
+    assert api(None).get(url("official-list")).status_code == 401
