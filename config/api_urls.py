@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from personnel import api as personnel_api
+from reports import api as reports_api
 from rotation import api as rotation_api
 
 
@@ -15,7 +16,7 @@ class Router(DefaultRouter):
 
 
 router = Router()
-for prefix, viewset, basename in (*personnel_api.ROUTES, *rotation_api.ROUTES):
+for prefix, viewset, basename in (*personnel_api.ROUTES, *rotation_api.ROUTES, *reports_api.ROUTES):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

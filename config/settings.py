@@ -354,6 +354,8 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The address a request comes from, as for logins (never a client-written header).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
@@ -379,6 +381,10 @@ SPECTACULAR_SETTINGS = {
         "RewardKindEnum": "personnel.models_discipline.RewardKind",
         "DecisionLevelEnum": "personnel.models_discipline.DecisionLevel",
         "MovementKindEnum": "rotation.choices.MovementKind",
+        "OfficialStatusEnum": "personnel.choices.OfficialStatus",
+        "PlanningStatusEnum": "personnel.choices.PlanningStatus",
+        "DecisionStatusEnum": "rotation.choices.DecisionStatus",
+        "RunStatusEnum": "reports.choices.RunStatus",
     },
 }
 if REDIS_URL:

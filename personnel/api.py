@@ -42,7 +42,7 @@ from .services_record import (
     REWARD_EDITABLE_FIELDS,
     TRAINING_EDITABLE_FIELDS,
 )
-from .views.official_records import KINDS, LeavesScope, _keep_in_scope, _scope_message
+from .views.official_records import KINDS, LeavesScope, keep_in_scope, scope_message
 
 # --- fields -------------------------------------------------------------------------------
 
@@ -353,9 +353,9 @@ class RowSerializer(RecordSerializer):
             with transaction.atomic():
                 row = service_call(run, by=user)
                 if kind.guard_scope:
-                    _keep_in_scope(user, row.official_id)
+                    keep_in_scope(user, row.official_id)
         except LeavesScope:
-            raise ValidationError({"non_field_errors": [_scope_message()]}) from None
+            raise ValidationError({"non_field_errors": [scope_message()]}) from None
         except (ProtectedError, RestrictedError):
             raise ValidationError(
                 {"non_field_errors": [_("Bản ghi đang được tham chiếu, không sửa được.")]}

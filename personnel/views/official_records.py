@@ -46,12 +46,12 @@ class LeavesScope(Exception):
     """The write would take the official out of the user's scope: rolled back."""
 
 
-def _keep_in_scope(user, official_id) -> None:
+def keep_in_scope(user, official_id) -> None:
     if not Official.objects.for_user(user).filter(pk=official_id).exists():
         raise LeavesScope
 
 
-def _scope_message() -> str:
+def scope_message() -> str:
     return _(
         "Không lưu được: sau thay đổi này hồ sơ cán bộ không còn thuộc phạm vi quản lý của bạn "
         "(vị trí công tác chính hiện tại phải ở đơn vị trong phạm vi của bạn)."
@@ -187,12 +187,12 @@ class RecordView(OfficerRequiredMixin, View):
             with transaction.atomic():
                 self.saved = run()
                 if self.kind.guard_scope:
-                    _keep_in_scope(request.user, self.official.pk)
+                    keep_in_scope(request.user, self.official.pk)
         except ValidationError as error:
             add_service_errors(form, error)
             return False
         except LeavesScope:
-            form.add_error(None, _scope_message())
+            form.add_error(None, scope_message())
             return False
         except (ProtectedError, RestrictedError):
             form.add_error(

@@ -571,6 +571,7 @@ API_OBJECTS = {
     "movement": "rotation.movement",
     "consultation": "rotation.consultation",
     "review": "rotation.rotationreview",
+    "report-run": "reports.reportrun",
 }
 API_PLAIN = {"api:api-root", "api_schema", "api_docs"}
 # Workflow actions: the decisions (or answers) each is tried on, and the role it needs.

@@ -1,5 +1,7 @@
 """The records through the API: scope, roles, masking, audit, the services' rules."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -197,3 +199,23 @@ def test_a_user_without_a_scope_gets_nothing(api, world):
     nobody = UserFactory(username="noscope", scope=None, role=Role.OFFICER)
     assert api(nobody).get(url("official-list")).status_code == 403
     assert api(None).get(url("official-list")).status_code == 401
+
+
+def test_report_runs_are_read_in_scope_with_their_stored_result_and_audited(api, users, world):
+    from reports import registry
+    from tests.reports.drill_support import stored_run
+
+    code = registry.all_reports()[0].code
+    day = dt.date(2025, 12, 31)
+    run_a = stored_run(code, world.units.hu_a, dt.date(2025, 1, 1), day)
+    run_b = stored_run(code, world.units.hu_b, dt.date(2025, 1, 1), day)
+    client = api(users.officer_a)
+    listed = client.get(url("report-run-list")).json()["results"]
+    assert [row["id"] for row in listed] == [run_a.pk] and "result" not in listed[0]
+    assert client.get(url("report-run-detail", run_b.pk)).status_code == 404
+    detail = client.get(url("report-run-detail", run_a.pk)).json()
+    assert detail["result"] == run_a.result
+    assert AuditEvent.objects.filter(
+        user=users.officer_a, action=AuditEvent.Action.VIEW_REPORT, object_id=str(run_a.pk)
+    ).exists()
+    assert client.post(url("report-run-list"), {}, format="json").status_code == 405

@@ -107,6 +107,8 @@ PAGES = [
 SIGNED_OUT_PAGES = ["login"]
 # URL names that answer with no page of their own.
 NOT_PAGES = {
+    "api_schema": "the API's OpenAPI schema (YAML)",
+    "api_docs": "Swagger UI's own page for developers (tests/e2e/test_api_docs.py)",
     "logout": "POST only",
     "set_language": "POST only",
     "admin_view_on_site_scoped": "a redirect to the object's page",
@@ -216,13 +218,13 @@ MEASURE = """(minTextCell) => {
 
 
 def staff_url_names() -> set[str]:
-    """Every named URL of the project outside Django admin."""
+    """Every named URL of the project outside Django admin and the REST API (JSON)."""
     names = set()
 
     def walk(patterns):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                if pattern.namespace != "admin":
+                if pattern.namespace not in ("admin", "api"):
                     walk(pattern.url_patterns)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 names.add(pattern.name)
