@@ -68,7 +68,22 @@ class SaneDateField(serializers.DateField):
 
 
 class RecordSerializer(serializers.ModelSerializer):
-    """Model fields as DRF maps them, with dates kept inside the accepted range."""
+    """Model fields as DRF maps them, with dates kept inside the accepted range; the
+    ``fixed_on_update`` fields (whose record it is) are given on create only."""
+
+    fixed_on_update: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.update(self.replaced_fields(fields))
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            for name in self.fixed_on_update:
+                fields[name].read_only = True
+        return fields
+
+    def replaced_fields(self, fields) -> dict:
+        """Fields built otherwise than from the model (scoped choices)."""
+        return {}
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
@@ -208,31 +223,12 @@ class FirstPostingSerializer(RecordSerializer):
         extra_kwargs = {"title": {"required": False}}
 
 
+#: the profile fields the services write, in the model's order
 OFFICIAL_FIELDS = [
-    "code",
-    "personal_id",
-    "full_name",
-    "other_names",
-    "gender",
-    "date_of_birth",
-    "birthplace",
-    "hometown",
-    "ethnicity",
-    "religion",
-    "home_address",
-    "phone",
-    "party_joined_on",
-    "party_confirmed_on",
-    "education_level",
-    "major",
-    "political_theory",
-    "state_management",
-    "management_tier",
-    "status",
-    "left_on",
-    "notes",
+    field.name
+    for field in Official._meta.concrete_fields
+    if field.name in services.OFFICIAL_EDITABLE_FIELDS
 ]
-assert set(OFFICIAL_FIELDS) == services.OFFICIAL_EDITABLE_FIELDS  # noqa: S101
 
 
 class OfficialSerializer(RecordSerializer):
@@ -331,20 +327,16 @@ class RowSerializer(RecordSerializer):
 
     kind_slug: str = ""
 
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["official"] = ScopedRelatedField(queryset=Official.objects.all())
-        if "position" in fields:
-            fields["position"] = ScopedRelatedField(
-                queryset=Position.objects.all(), required=False, allow_null=True
-            )
-        if "org_unit" in fields:
-            fields["org_unit"] = ScopedRelatedField(
-                queryset=OrgUnit.objects.all(), required=False, allow_null=True
-            )
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["official"].read_only = True
-        return fields
+    fixed_on_update = ("official",)
+
+    def replaced_fields(self, fields) -> dict:
+        replaced = {"official": ScopedRelatedField(queryset=Official.objects.all())}
+        for name, model in (("position", Position), ("org_unit", OrgUnit)):
+            if name in fields:
+                replaced[name] = ScopedRelatedField(
+                    queryset=model.objects.all(), required=False, allow_null=True
+                )
+        return replaced
 
     def _write(self, run):
         kind = KINDS[self.kind_slug]
@@ -369,7 +361,6 @@ class RowSerializer(RecordSerializer):
 
     def update(self, row, validated):
         kind = KINDS[self.kind_slug]
-        validated.pop("official", None)
         return self._write(lambda by: kind.update(row, by=by, **validated))
 
 

@@ -189,6 +189,8 @@ class MovementSerializer(RecordSerializer):
         queryset=Posting.objects.all(), required=False, allow_null=True
     )
 
+    fixed_on_update = ("decision", "official")
+
     class Meta:
         model = Movement
         fields = [
@@ -219,23 +221,13 @@ class MovementSerializer(RecordSerializer):
             "ended_on",
         ]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["decision"].read_only = True
-            fields["official"].read_only = True
-        return fields
-
     def create(self, validated):
-        if "from_posting" not in validated:
-            validated.pop("from_posting", None)
+        # without "from_posting", the service takes the posting held the day before
         return service_call(
             services_movements.movement_add, by=self.context["request"].user, **validated
         )
 
     def update(self, movement, validated):
-        validated.pop("decision", None)
-        validated.pop("official", None)
         return service_call(
             services_movements.movement_update,
             movement=movement,
@@ -305,16 +297,11 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class RotationReviewSerializer(RecordSerializer):
     movement = ScopedRelatedField(queryset=Movement.objects.all())
+    fixed_on_update = ("movement",)
 
     class Meta:
         model = RotationReview
         fields = ["id", "movement", "period", "year", "rating", "text"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["movement"].read_only = True
-        return fields
 
     def create(self, validated):
         return service_call(
@@ -322,7 +309,6 @@ class RotationReviewSerializer(RecordSerializer):
         )
 
     def update(self, review, validated):
-        validated.pop("movement", None)
         return service_call(
             services_reviews.review_update,
             review=review,
