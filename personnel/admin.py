@@ -1,6 +1,5 @@
 import dataclasses
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -16,7 +15,7 @@ from accounts.admin_mixins import (
 )
 from config.admin_display import WordsHistoryContextHelper
 
-from . import services, services_record
+from . import services, services_record, services_units
 from .filters_units import FOLD_LIMIT, POSITION_FOLD_LIMIT, search_folded
 from .forms import PostingForm, PostingInlineFormSet
 from .masking import (
@@ -100,8 +99,23 @@ class ValidityFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _form_fields(form, editable: frozenset) -> dict:
+    """The form's cleaned values of the fields a service writes."""
+    return {name: value for name, value in form.cleaned_data.items() if name in editable}
+
+
+class ReferenceServiceAdmin(ServiceWriteAdminMixin):
+    """Reference tables written through ``reference_create`` / ``reference_update``."""
+
+    def service_save(self, request, obj, form, change):
+        fields = _form_fields(form, services_units.REFERENCE_EDITABLE_FIELDS[self.model])
+        if change:
+            return services_units.reference_update(obj, by=request.user, **fields)
+        return services_units.reference_create(model=self.model, by=request.user, **fields)
+
+
 @admin.register(Locality)
-class LocalityAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
+class LocalityAdmin(ReferenceServiceAdmin, FoldedSearchAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level", ValidityFilter)
     search_fields = ("code", "name")
@@ -111,44 +125,16 @@ class LocalityAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(FoldedSearchAdminMixin, admin.ModelAdmin):
+class SectorAdmin(ReferenceServiceAdmin, FoldedSearchAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
     folded_search_fields = ("name", "code")
 
 
-class OrgUnitAdminForm(forms.ModelForm):
-    class Meta:
-        model = OrgUnit
-        fields = [
-            "code",
-            "name",
-            "level",
-            "sector",
-            "locality",
-            "parent",
-            "email",
-            "requires_consultation_answers",
-            "valid_from",
-            "valid_to",
-        ]
-
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        unit = self.instance
-        if (
-            parent is not None
-            and unit.pk
-            and (parent.pk == unit.pk or parent.is_descendant_of(unit))
-        ):
-            raise forms.ValidationError(
-                _("Không thể đặt đơn vị trực thuộc chính nó hoặc đơn vị cấp dưới của nó.")
-            )
-        return parent
-
-
 @admin.register(OrgUnit)
-class OrgUnitAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class OrgUnitAdmin(
+    ServiceWriteAdminMixin, FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     list_display = (
         "code",
         "name",
@@ -165,7 +151,24 @@ class OrgUnitAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("sector", "locality", "parent")
     autocomplete_fields = ("sector", "locality", "parent")
 
-    form = OrgUnitAdminForm
+    fields = [
+        "code",
+        "name",
+        "level",
+        "sector",
+        "locality",
+        "parent",
+        "email",
+        "requires_consultation_answers",
+        "valid_from",
+        "valid_to",
+    ]
+
+    def service_save(self, request, obj, form, change):
+        fields = _form_fields(form, services_units.ORG_UNIT_EDITABLE_FIELDS)
+        if change:
+            return services_units.org_unit_update(unit=obj, by=request.user, **fields)
+        return services_units.org_unit_create(by=request.user, **fields)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -183,7 +186,7 @@ class OrgUnitAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PostType)
-class PostTypeAdmin(admin.ModelAdmin):
+class PostTypeAdmin(ReferenceServiceAdmin, admin.ModelAdmin):
     """The catalogue of post types (danh mục chức danh) that rules and reports count by."""
 
     list_display = (
@@ -225,7 +228,9 @@ class GenericPostTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Position)
-class PositionAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PositionAdmin(
+    ServiceWriteAdminMixin, FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     list_display = (
         "title",
         "org_unit",
@@ -252,13 +257,15 @@ class PositionAdmin(FoldedSearchAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("org_unit", "post_type")
     autocomplete_fields = ("org_unit",)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            # Flags left as they were on the blank form are the post type's.
-            services.position_take_type_flags(
-                position=obj, keep=[f for f in POST_TYPE_FLAGS if f in form.changed_data]
-            )
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, form, change):
+        fields = _form_fields(form, services_units.POSITION_EDITABLE_FIELDS)
+        if change:
+            return services_units.position_update(position=obj, by=request.user, **fields)
+        # Flags left as they were on the blank form are the post type's.
+        for name in POST_TYPE_FLAGS:
+            if name not in form.changed_data:
+                fields.pop(name, None)
+        return services_units.position_create(by=request.user, **fields)
 
 
 class PostingInline(ScopedForeignKeyMixin, admin.TabularInline):

@@ -3,7 +3,7 @@ and every row of their record.
 
 Reads go through ``for_user`` (404 outside the scope) with the HTML lists' FilterSets;
 writes through the services the staff pages call (``official_create``,
-``official_update``, and the record kinds of ``views.official_records``), so the rules,
+``official_update``, ``services_units`` and the record kinds of ``record_kinds``), so the rules,
 the role checks and the change history are the same at every door. Viewers get the
 personal fields masked; reading an official, or a page of them, is audited.
 """
@@ -16,98 +16,63 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.api import service_call
 from accounts.audit import audit_record
+from accounts.choices import Role
 from accounts.models import AuditEvent
 
-from . import services
-from .dates import is_sane, out_of_range_message
+from . import services, services_units
+from .api_base import (
+    RecordSerializer,
+    ScopedReadViewSet,
+    ScopedRelatedField,
+    ServiceSerializer,
+)
 from .extensions import official_list_filterset
 from .masking import MASKERS, can_see_personal_data
 from .models import (
-    Evaluation,
+    POST_TYPE_FLAGS,
     Locality,
     Official,
     OrgUnit,
-    PlanningEntry,
     Position,
     Posting,
     PostType,
     Sector,
-    TrainingRecord,
 )
-from .models_discipline import Discipline, Reward
-from .services_record import (
-    DISCIPLINE_EDITABLE_FIELDS,
-    EVALUATION_EDITABLE_FIELDS,
-    PLANNING_EDITABLE_FIELDS,
-    REWARD_EDITABLE_FIELDS,
-    TRAINING_EDITABLE_FIELDS,
-)
-from .views.official_records import KINDS, LeavesScope, keep_in_scope, scope_message
-
-# --- fields -------------------------------------------------------------------------------
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related record by id, chosen among those in the requesting user's scope: one
-    outside it reads as "does not exist", as on the pages."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        return queryset.for_user(request.user if request else None)
-
-
-class SaneDateField(serializers.DateField):
-    """A date inside the accepted range (years 1 and 9999 refused with the pages' message)."""
-
-    def to_internal_value(self, value):
-        day = super().to_internal_value(value)
-        if not is_sane(day):
-            raise ValidationError(out_of_range_message())
-        return day
-
-
-class RecordSerializer(serializers.ModelSerializer):
-    """Model fields as DRF maps them, with dates kept inside the accepted range; the
-    ``fixed_on_update`` fields (whose record it is) are given on create only."""
-
-    fixed_on_update: tuple[str, ...] = ()
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields.update(self.replaced_fields(fields))
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            for name in self.fixed_on_update:
-                fields[name].read_only = True
-        return fields
-
-    def replaced_fields(self, fields) -> dict:
-        """Fields built otherwise than from the model (scoped choices)."""
-        return {}
-
-    def build_standard_field(self, field_name, model_field):
-        field_class, kwargs = super().build_standard_field(field_name, model_field)
-        if field_class is serializers.DateField:
-            field_class = SaneDateField
-        return field_class, kwargs
-
+from .record_kinds import KINDS, LeavesScope, keep_in_scope, scope_message
 
 # --- reference tables and units -----------------------------------------------------------
 
+#: codes are unique: the service checks them (Django's message, in a transaction)
+NO_CODE_VALIDATORS = {"code": {"validators": []}}
 
-class LocalitySerializer(RecordSerializer):
+
+class ReferenceSerializer(ServiceSerializer):
+    """A locality, sector or post type: written by administrators (``reference_*``)."""
+
+    instance_argument = "record"
+    update_service = staticmethod(services_units.reference_update)
+
+    def create(self, validated):
+        return service_call(
+            services_units.reference_create, model=self.Meta.model, by=self.user, **validated
+        )
+
+
+class LocalitySerializer(ReferenceSerializer):
     class Meta:
         model = Locality
         fields = ["id", "code", "name", "level", "parent", "valid_from", "valid_to"]
+        extra_kwargs = NO_CODE_VALIDATORS
 
 
-class SectorSerializer(RecordSerializer):
+class SectorSerializer(ReferenceSerializer):
     class Meta:
         model = Sector
         fields = ["id", "code", "name"]
+        extra_kwargs = NO_CODE_VALIDATORS
 
 
-class PostTypeSerializer(RecordSerializer):
+class PostTypeSerializer(ReferenceSerializer):
     class Meta:
         model = PostType
         fields = [
@@ -120,12 +85,25 @@ class PostTypeSerializer(RecordSerializer):
             "requires_non_local",
             "two_term_limited",
             "management_tier",
+            "is_generic",
+            "display_order",
         ]
+        extra_kwargs = NO_CODE_VALIDATORS
 
 
-class OrgUnitSerializer(RecordSerializer):
+class OrgUnitSerializer(ServiceSerializer):
+    parent = ScopedRelatedField(
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Cơ quan cấp trên, trong phạm vi quản lý (bắt buộc trừ quản trị toàn hệ thống).",
+    )
     successors = serializers.SerializerMethodField()
     predecessors = serializers.SerializerMethodField()
+
+    create_service = staticmethod(services_units.org_unit_create)
+    update_service = staticmethod(services_units.org_unit_update)
+    instance_argument = "unit"
 
     class Meta:
         model = OrgUnit
@@ -137,11 +115,14 @@ class OrgUnitSerializer(RecordSerializer):
             "sector",
             "locality",
             "parent",
+            "email",
+            "requires_consultation_answers",
             "valid_from",
             "valid_to",
             "successors",
             "predecessors",
         ]
+        extra_kwargs = NO_CODE_VALIDATORS
 
     def get_successors(self, unit) -> list[int]:
         return sorted(
@@ -152,7 +133,15 @@ class OrgUnitSerializer(RecordSerializer):
         return sorted({s.predecessor_id for s in unit.successions_as_successor.all()})
 
 
-class PositionSerializer(RecordSerializer):
+class PositionSerializer(ServiceSerializer):
+    """A position; the flags not given on create are its post type's."""
+
+    org_unit = ScopedRelatedField(queryset=OrgUnit.objects.all())
+
+    create_service = staticmethod(services_units.position_create)
+    update_service = staticmethod(services_units.position_update)
+    instance_argument = "position"
+
     class Meta:
         model = Position
         fields = [
@@ -160,16 +149,20 @@ class PositionSerializer(RecordSerializer):
             "org_unit",
             "post_type",
             "title",
-            "kind",
-            "is_key",
-            "requires_non_local",
-            "management_tier",
+            *POST_TYPE_FLAGS,
+            "allowance",
+            "display_order",
             "is_active",
         ]
+        extra_kwargs = {name: {"required": False} for name in POST_TYPE_FLAGS}
 
 
-class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
-    """Reference tables, the same for every user (kept by administrators in Django admin)."""
+class ReferenceViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Reference tables, the same for every user; administrators change them."""
+
+    write_role = Role.ADMINISTRATOR
 
 
 class LocalityViewSet(ReferenceViewSet):
@@ -189,14 +182,11 @@ class PostTypeViewSet(ReferenceViewSet):
     filterset_fields = ["level", "kind", "is_key"]
 
 
-class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
-    """Records of the user's scope only (404 outside it)."""
-
-    def get_queryset(self):
-        return super().get_queryset().for_user(self.request.user)
+class ScopedWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadViewSet):
+    """Records of the scope, added and changed by officers through their services."""
 
 
-class OrgUnitViewSet(ScopedReadViewSet):
+class OrgUnitViewSet(ScopedWriteViewSet):
     queryset = OrgUnit.objects.select_related("sector").prefetch_related(
         "successions_as_predecessor", "successions_as_successor"
     )
@@ -204,7 +194,7 @@ class OrgUnitViewSet(ScopedReadViewSet):
     filterset_fields = ["level", "sector", "parent", "code"]
 
 
-class PositionViewSet(ScopedReadViewSet):
+class PositionViewSet(ScopedWriteViewSet):
     queryset = Position.objects.all()
     serializer_class = PositionSerializer
     filterset_fields = ["org_unit", "post_type", "kind", "is_key", "is_active"]
@@ -231,7 +221,11 @@ OFFICIAL_FIELDS = [
 ]
 
 
-class OfficialSerializer(RecordSerializer):
+class OfficialSerializer(ServiceSerializer):
+    create_service = staticmethod(services.official_create)
+    update_service = staticmethod(services.official_update)
+    instance_argument = "official"
+
     first_posting = FirstPostingSerializer(
         write_only=True,
         required=False,
@@ -257,24 +251,14 @@ class OfficialSerializer(RecordSerializer):
         first = validated.pop("first_posting", None)
         if first is not None:
             first.setdefault("title", first["position"].title if first.get("position") else "")
-        return service_call(
-            services.official_create,
-            first_posting=first,
-            by=self.context["request"].user,
-            **validated,
-        )
+        return super().create({**validated, "first_posting": first})
 
     def update(self, official, validated):
         if "first_posting" in validated:
             raise ValidationError(
                 {"first_posting": _("Chỉ nhập vị trí đầu tiên khi tạo hồ sơ mới.")}
             )
-        return service_call(
-            services.official_update,
-            official=official,
-            by=self.context["request"].user,
-            **validated,
-        )
+        return super().update(official, validated)
 
 
 class OfficialViewSet(
@@ -364,12 +348,6 @@ class RowSerializer(RecordSerializer):
         return self._write(lambda by: kind.update(row, by=by, **validated))
 
 
-def _row_serializer(slug: str, model, editable) -> type[RowSerializer]:
-    meta = type("Meta", (), {"model": model, "fields": ["id", "official", *sorted(editable)]})
-    name = f"{model.__name__}Serializer"
-    return type(name, (RowSerializer,), {"Meta": meta, "kind_slug": slug})
-
-
 class RowViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The rows of the officials of the scope, filtered by official."""
 
@@ -379,28 +357,27 @@ class RowViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Read
         return self.queryset.for_user(self.request.user).order_by("-id")
 
 
-def _row_viewset(slug: str, model, editable, **extra) -> type[RowViewSet]:
-    attributes = {
-        "queryset": model.objects.all(),
-        "serializer_class": _row_serializer(slug, model, editable),
-        **extra,
-    }
-    return type(f"{model.__name__}ViewSet", (RowViewSet,), attributes)
+def _row_viewset(slug: str, **extra) -> type[RowViewSet]:
+    """The viewset of one kind of row (``KINDS[slug]``): its model and the fields its
+    services write."""
+    kind = KINDS[slug]
+    name = kind.model.__name__
+    meta = type(
+        "Meta", (), {"model": kind.model, "fields": ["id", "official", *sorted(kind.editable)]}
+    )
+    serializer = type(f"{name}Serializer", (RowSerializer,), {"Meta": meta, "kind_slug": slug})
+    attributes = {"queryset": kind.model.objects.all(), "serializer_class": serializer, **extra}
+    return type(f"{name}ViewSet", (RowViewSet,), attributes)
 
 
 PostingViewSet = _row_viewset(
-    "posting",
-    Posting,
-    services.POSTING_EDITABLE_FIELDS,
-    filterset_fields=["official", "org_unit", "position", "is_primary"],
+    "posting", filterset_fields=["official", "org_unit", "position", "is_primary"]
 )
-TrainingViewSet = _row_viewset("training", TrainingRecord, TRAINING_EDITABLE_FIELDS)
-EvaluationViewSet = _row_viewset(
-    "evaluation", Evaluation, EVALUATION_EDITABLE_FIELDS, filterset_fields=["official", "year"]
-)
-PlanningViewSet = _row_viewset("planning", PlanningEntry, PLANNING_EDITABLE_FIELDS)
-DisciplineViewSet = _row_viewset("discipline", Discipline, DISCIPLINE_EDITABLE_FIELDS)
-RewardViewSet = _row_viewset("reward", Reward, REWARD_EDITABLE_FIELDS)
+TrainingViewSet = _row_viewset("training")
+EvaluationViewSet = _row_viewset("evaluation", filterset_fields=["official", "year"])
+PlanningViewSet = _row_viewset("planning")
+DisciplineViewSet = _row_viewset("discipline")
+RewardViewSet = _row_viewset("reward")
 
 ROUTES = [
     ("localities", LocalityViewSet, "locality"),

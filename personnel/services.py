@@ -18,7 +18,7 @@ from accounts.choices import Role
 
 from .choices import OfficialStatus
 from .dates import is_sane, require_sane
-from .models import POST_TYPE_FLAGS, Official, OrgUnit, Position, Posting, personal_id_mismatch
+from .models import Official, OrgUnit, Position, Posting, personal_id_mismatch
 from .record_rules import (
     MIN_WORKING_AGE,
     left_on_errors,
@@ -203,15 +203,6 @@ def posting_delete(*, posting: Posting) -> None:
     _lock_official(official_id)
     posting.delete()
     official_refresh_current(official_id=official_id)
-
-
-def position_take_type_flags(*, position: Position, keep=()) -> Position:
-    """Set a new position's flags (kind, key, non-local, management tier) from its post
-    type, except those named in ``keep`` (set on the position itself)."""
-    for name in POST_TYPE_FLAGS:
-        if name not in keep:
-            setattr(position, name, getattr(position.post_type, name))
-    return position
 
 
 # --- officials -------------------------------------------------------------------

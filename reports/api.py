@@ -9,7 +9,7 @@ from rest_framework import serializers, viewsets
 
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
-from personnel.api import RecordSerializer
+from personnel.api_base import RecordSerializer
 
 from .choices import RunStatus
 from .models import ReportRun

@@ -17,7 +17,12 @@ from rest_framework.response import Response
 
 from accounts.api import service_call
 from accounts.choices import Role
-from personnel.api import RecordSerializer, SaneDateField, ScopedRelatedField
+from personnel.api_base import (
+    RecordSerializer,
+    SaneDateField,
+    ScopedRelatedField,
+    ServiceSerializer,
+)
 from personnel.models import Official, OrgUnit, Position, Posting
 
 from . import services, services_apply, services_movements, services_reviews
@@ -29,8 +34,11 @@ from .models import Consultation, Decision, Movement, RotationReview
 # --- decisions ---------------------------------------------------------------------------
 
 
-class DecisionSerializer(RecordSerializer):
+class DecisionSerializer(ServiceSerializer):
     issued_by = ScopedRelatedField(queryset=OrgUnit.objects.all())
+
+    update_service = staticmethod(services.decision_update)
+    instance_argument = "decision"
 
     class Meta:
         model = Decision
@@ -56,17 +64,7 @@ class DecisionSerializer(RecordSerializer):
         validators = []  # the number per issuer is the service's to check
 
     def create(self, validated):
-        return service_call(
-            services.decision_create, created_by=self.context["request"].user, **validated
-        )
-
-    def update(self, decision, validated):
-        return service_call(
-            services.decision_update,
-            decision=decision,
-            by=self.context["request"].user,
-            **validated,
-        )
+        return service_call(services.decision_create, created_by=self.user, **validated)
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -181,7 +179,13 @@ class DecisionViewSet(
 # --- movements ----------------------------------------------------------------------------
 
 
-class MovementSerializer(RecordSerializer):
+class MovementSerializer(ServiceSerializer):
+    """Without ``from_posting``, the service takes the posting held the day before."""
+
+    create_service = staticmethod(services_movements.movement_add)
+    update_service = staticmethod(services_movements.movement_update)
+    instance_argument = "movement"
+
     decision = ScopedRelatedField(queryset=Decision.objects.all())
     official = ScopedRelatedField(queryset=Official.objects.all())
     to_position = serializers.PrimaryKeyRelatedField(queryset=Position.objects.all())
@@ -220,20 +224,6 @@ class MovementSerializer(RecordSerializer):
             "outcome",
             "ended_on",
         ]
-
-    def create(self, validated):
-        # without "from_posting", the service takes the posting held the day before
-        return service_call(
-            services_movements.movement_add, by=self.context["request"].user, **validated
-        )
-
-    def update(self, movement, validated):
-        return service_call(
-            services_movements.movement_update,
-            movement=movement,
-            by=self.context["request"].user,
-            **validated,
-        )
 
 
 class MovementViewSet(
@@ -295,26 +285,17 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ConsultationSerializer(answered, context={"request": request}).data)
 
 
-class RotationReviewSerializer(RecordSerializer):
+class RotationReviewSerializer(ServiceSerializer):
+    create_service = staticmethod(services_reviews.review_record)
+    update_service = staticmethod(services_reviews.review_update)
+    instance_argument = "review"
+
     movement = ScopedRelatedField(queryset=Movement.objects.all())
     fixed_on_update = ("movement",)
 
     class Meta:
         model = RotationReview
         fields = ["id", "movement", "period", "year", "rating", "text"]
-
-    def create(self, validated):
-        return service_call(
-            services_reviews.review_record, by=self.context["request"].user, **validated
-        )
-
-    def update(self, review, validated):
-        return service_call(
-            services_reviews.review_update,
-            review=review,
-            by=self.context["request"].user,
-            **validated,
-        )
 
 
 class RotationReviewViewSet(

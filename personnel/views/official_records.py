@@ -7,7 +7,6 @@ official's). Forms check what is typed; the services (``personnel.services`` for
 postings, ``personnel.services_record`` for the rest) carry the rules and write.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -18,7 +17,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.access import OfficerRequiredMixin, StaffRequiredMixin, get_scoped_or_404
@@ -35,6 +33,7 @@ from ..forms_record import (
     TrainingForm,
 )
 from ..models import Official
+from ..record_kinds import KINDS, LeavesScope, RecordKind, keep_in_scope, scope_message
 from .official_forms import add_service_errors
 from .official_pages import load_official
 
@@ -42,136 +41,45 @@ FORM_TEMPLATE = "personnel/record/form.html"
 DELETE_TEMPLATE = "personnel/record/confirm_delete.html"
 
 
-class LeavesScope(Exception):
-    """The write would take the official out of the user's scope: rolled back."""
-
-
-def keep_in_scope(user, official_id) -> None:
-    if not Official.objects.for_user(user).filter(pk=official_id).exists():
-        raise LeavesScope
-
-
-def scope_message() -> str:
-    return _(
-        "Không lưu được: sau thay đổi này hồ sơ cán bộ không còn thuộc phạm vi quản lý của bạn "
-        "(vị trí công tác chính hiện tại phải ở đơn vị trong phạm vi của bạn)."
-    )
-
-
-# --- what each kind of row is -----------------------------------------------------------
-
-
-def _posting_create(*, official, by, **values):
-    return services.posting_create(official=official, **values)
-
-
-def _posting_update(record, *, by, **changes):
-    if "title" in changes and not (changes["title"] or "").strip():
-        position = changes.get("position", record.position)
-        changes["title"] = position.title if position is not None else ""
-    return services.posting_update(posting=record, **changes)
-
-
-def _posting_delete(record, *, by):
-    services.posting_delete(posting=record)
-
-
 @dataclass(frozen=True)
-class RecordKind:
-    """One kind of row of the record, as the generic views below handle it."""
+class RecordPage:
+    """A kind of row (``record_kinds.KINDS``) as its pages show it: the form and the
+    profile section to come back to; the kind's own attributes read through."""
 
-    slug: str  # in the URLs and names: "training" → official_training_create …
-    related: str  # Official's related name
+    kind: RecordKind
     form: type
-    create: Callable  # (official=, by=, **values) -> row
-    update: Callable  # (row, by=, **changes) -> row
-    delete: Callable  # (row, by=) -> None
-    noun: str  # "đào tạo, bồi dưỡng"
-    anchor: str  # the profile section to come back to
-    guard_scope: bool = False  # postings decide the scope of the official
+    anchor: str
+
+    def __getattr__(self, name):
+        return getattr(self.kind, name)
 
 
-KINDS = {
-    kind.slug: kind
-    for kind in (
-        RecordKind(
-            "posting",
-            "postings",
-            PostingRecordForm,
-            _posting_create,
-            _posting_update,
-            _posting_delete,
-            gettext_lazy("quá trình công tác"),
-            "timeline-heading",
-            guard_scope=True,
-        ),
-        RecordKind(
-            "training",
-            "trainings",
-            TrainingForm,
-            services_record.training_create,
-            lambda row, **kw: services_record.training_update(training=row, **kw),
-            lambda row, **kw: services_record.training_delete(training=row, **kw),
-            gettext_lazy("đào tạo, bồi dưỡng"),
-            "training-heading",
-        ),
-        RecordKind(
-            "evaluation",
-            "evaluations",
-            EvaluationForm,
-            services_record.evaluation_create,
-            lambda row, **kw: services_record.evaluation_update(evaluation=row, **kw),
-            lambda row, **kw: services_record.evaluation_delete(evaluation=row, **kw),
-            gettext_lazy("đánh giá, xếp loại"),
-            "evaluation-heading",
-        ),
-        RecordKind(
-            "planning",
-            "planning",
-            PlanningForm,
-            services_record.planning_create,
-            lambda row, **kw: services_record.planning_update(entry=row, **kw),
-            lambda row, **kw: services_record.planning_delete(entry=row, **kw),
-            gettext_lazy("quy hoạch"),
-            "planning-heading",
-        ),
-        RecordKind(
-            "discipline",
-            "disciplines",
-            DisciplineForm,
-            services_record.discipline_create,
-            lambda row, **kw: services_record.discipline_update(discipline=row, **kw),
-            lambda row, **kw: services_record.discipline_delete(discipline=row, **kw),
-            gettext_lazy("kỷ luật"),
-            "discipline-heading",
-        ),
-        RecordKind(
-            "reward",
-            "rewards",
-            RewardForm,
-            services_record.reward_create,
-            lambda row, **kw: services_record.reward_update(reward=row, **kw),
-            lambda row, **kw: services_record.reward_delete(reward=row, **kw),
-            gettext_lazy("khen thưởng"),
-            "reward-heading",
-        ),
+PAGES = {
+    slug: RecordPage(KINDS[slug], form, anchor)
+    for slug, form, anchor in (
+        ("posting", PostingRecordForm, "timeline-heading"),
+        ("training", TrainingForm, "training-heading"),
+        ("evaluation", EvaluationForm, "evaluation-heading"),
+        ("planning", PlanningForm, "planning-heading"),
+        ("discipline", DisciplineForm, "discipline-heading"),
+        ("reward", RewardForm, "reward-heading"),
     )
 }
 
 
-def _back(official, kind: RecordKind | None = None) -> str:
+def _back(official, kind: RecordPage | None = None) -> str:
     url = reverse("official_detail", args=[official.pk])
     return f"{url}#{kind.anchor}" if kind is not None else url
 
 
-def _row(official, kind: RecordKind, item: int):
+def _row(official, kind: RecordPage, item: int):
     return get_object_or_404(getattr(official, kind.related).all(), pk=item)
 
 
 class RecordView(OfficerRequiredMixin, View):
     """Shared by the views of a row: the official (in scope) and the kind of row."""
 
-    kind: RecordKind = None  # set by as_view(kind=...)
+    kind: RecordPage = None  # set by as_view(kind=...)
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -327,7 +235,7 @@ class RecordDeleteView(RecordView):
 class PostingCloseView(RecordView):
     """ "Kết thúc": a current posting ends on the day given (its last day)."""
 
-    kind = KINDS["posting"]
+    kind = PAGES["posting"]
 
     def get(self, request, pk, item):
         official = self.load(request, pk)
@@ -428,7 +336,7 @@ class OfficialPhotoRemoveView(OfficerRequiredMixin, View):
         return redirect("official_detail", pk=pk)
 
 
-def _kind_urls(kind: RecordKind) -> list:
+def _kind_urls(kind: RecordPage) -> list:
     base = f"officials/<int:pk>/{kind.slug}/"
     return [
         path(
@@ -450,7 +358,7 @@ def _kind_urls(kind: RecordKind) -> list:
 
 
 urlpatterns = [
-    *(pattern for kind in KINDS.values() for pattern in _kind_urls(kind)),
+    *(pattern for kind in PAGES.values() for pattern in _kind_urls(kind)),
     path(
         "officials/<int:pk>/posting/<int:item>/close/",
         PostingCloseView.as_view(),

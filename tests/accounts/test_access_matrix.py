@@ -635,6 +635,12 @@ def api_create_payload(basename: str, values: dict) -> dict:
     n = next(_seq)
     official, unit, position = values["official"], values["org_unit"], values["position"]
     return {
+        "locality": {"code": f"M{n:05d}", "name": "Xã Mẫu", "level": "commune"},
+        "sector": {"code": f"M{n:04d}", "name": "Khối mẫu"},
+        "post-type": {"code": f"mau.{n}", "name": "Chức danh mẫu", "kind": "member"},
+        "org-unit": {"code": f"MU{n:04d}", "name": "Ban mẫu", "level": "district",
+                     "sector": values["sector"], "parent": unit},
+        "position": {"org_unit": unit, "post_type": values["post_type"], "title": "Phó ban mẫu"},
         "official": {
             "code": f"MXA{n:04d}",
             "full_name": "Mẫu Người Mới",
@@ -658,7 +664,8 @@ def api_create_payload(basename: str, values: dict) -> dict:
         },
         "evaluation": {"official": official, "year": 2019, "rating": "good"},
         "planning": {"official": official, "position": position, "term": "2030-2035"},
-        "discipline": {"official": official, "kind": "reprimand", "decided_on": "2020-01-01"},
+        "discipline": {"official": official, "kind": "reprimand", "decided_on": "2020-01-01",
+                       "basis": "Quyết định mẫu"},
         "reward": {
             "official": official,
             "kind": "certificate",
@@ -722,6 +729,8 @@ def side_values(w, side):
         unit, official, position = w.units.b, w.officials.b3, w.positions.b_member
         decision, movement, user = w.decisions.b_draft, w.decisions.b_appr_m, w.users.viewer_b
     return {
+        "sector": unit.sector_id,
+        "post_type": position.post_type_id,
         "org_unit": unit.pk,
         "scope": unit.pk,
         "issued_by": unit.pk,
@@ -779,6 +788,10 @@ def post_targets(w, entry: Entry) -> list[Target]:
         return targets
     if is_api(key):
         basename = key.removeprefix("api:").rpartition("-")[0]
+        if key.endswith("-list") and API_OBJECTS.get(basename) in ADMIN_ONLY:
+            # the province's shared tables: one create, nobody's side
+            return [Target(reverse(key), side="a", owner=None, scoped=False, kind="api-create",
+                           label=basename)]  # fmt: skip
         if key.endswith("-list"):
             return [
                 Target(reverse(key), side=side, owner=side, scoped=True, kind="api-create",
@@ -813,7 +826,11 @@ def required_role(entry: Entry, target: Target):
     if entry.key == "admin:password_change":
         return "self"
     if is_api(entry.key):
-        return API_ACTIONS.get(entry.key.removeprefix("api:"), (None, Role.OFFICER, None))[1]
+        name = entry.key.removeprefix("api:")
+        if name in API_ACTIONS:
+            return API_ACTIONS[name][1]
+        shared = API_OBJECTS.get(name.rpartition("-")[0]) in ADMIN_ONLY
+        return Role.ADMINISTRATOR if shared else Role.OFFICER
     if not entry.key.startswith("admin:"):
         return STAFF_POST_ROLE.get(entry.key, Role.OFFICER)
     label = entry.model._meta.label_lower

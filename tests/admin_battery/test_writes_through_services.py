@@ -25,7 +25,9 @@ from personnel import services_record
 from personnel.models import (
     Discipline,
     Evaluation,
+    Locality,
     Official,
+    OrgUnit,
     PlanningEntry,
     Posting,
     Reward,
@@ -478,6 +480,39 @@ def reward_before_working_age(env):
     )
 
 
+TREE_MESSAGE = "Không thể đặt đơn vị trực thuộc chính nó hoặc đơn vị cấp dưới của nó."
+
+
+def locality_under_its_own_commune(env):
+    localities = env.world.localities
+    return Refusal(
+        admin_url(Locality, "change", localities.a.pk),
+        {"parent": localities.a1.pk},
+        TREE_MESSAGE,
+        (Locality,),
+    )
+
+
+def unit_under_its_own_commune(env):
+    units = env.world.units
+    return Refusal(
+        admin_url(OrgUnit, "change", units.hu_a.pk),
+        {"parent": units.xa_a1.pk},
+        TREE_MESSAGE,
+        (OrgUnit,),
+    )
+
+
+def unit_begun_after_a_posting_held_in_it(env):
+    env.make_official(position=env.world.positions.a1_secretary, since=D(2018, 1, 1))
+    return Refusal(
+        admin_url(OrgUnit, "change", env.world.units.xa_a1.pk),
+        {"valid_from": "01/01/2019"},
+        "Đơn vị có vị trí công tác bắt đầu ngày 01/01/2018, ngoài thời gian hiệu lực mới",
+        (OrgUnit, Posting),
+    )
+
+
 # --- the table ------------------------------------------------------------------------------
 
 THIRD_PARTY = "third-party package's own model and admin; the project has no service for it"
@@ -528,14 +563,24 @@ TABLE: dict[str, list[Case] | str] = {
         "changed (tests/api/test_access.py)"
     ),
     "auth.Group": "Django's groups; no service",
-    "personnel.Locality": "reference data: model validation only, no service",
-    "personnel.Sector": "reference data: model validation only, no service",
-    "personnel.OrgUnit": (
-        "no service: the tree rule (no parent under itself) is the admin form's own "
-        "clean_parent (personnel.admin.OrgUnitAdminForm)"
+    "personnel.Locality": [Case("placed under its own commune", locality_under_its_own_commune)],
+    "personnel.Sector": (
+        "reference data: a code and a name, the model's rules only; written through "
+        "reference_create / reference_update (administrators: tests/personnel/"
+        "test_unit_services.py)"
     ),
-    "personnel.Position": "reference data: model validation only, no service",
-    "personnel.PostType": "reference data (the post type catalogue): model validation only",
+    "personnel.OrgUnit": [
+        Case("placed under its own commune", unit_under_its_own_commune),
+        Case("begun after a posting held in it", unit_begun_after_a_posting_held_in_it),
+    ],
+    "personnel.Position": (
+        "position_create / position_update add only the scope rule, which admin's own scoped "
+        "choices already hold (tests/personnel/test_unit_services.py pins it)"
+    ),
+    "personnel.PostType": (
+        "reference data (the post type catalogue): the model's rules only; written through "
+        "reference_create / reference_update"
+    ),
     "reports.NonLocalTarget": "reference data (targets): model validation and constraints only",
     "personnel.TrainingRecord": [Case("added, begun at 15", training_started_at_15)],
     "personnel.Evaluation": [Case("moved to next year", evaluation_moved_to_next_year)],

@@ -1,8 +1,12 @@
 """Every writable resource of the API, from one table: created by an officer of its scope
 (201, through its service), changed (200), refused for a viewer (403), for an officer of
 another district (400: the official or unit does not exist for them; 404 on the row), and
-for hostile values (400); nothing changes when refused. A resource added to the router
-without a row here fails ``test_every_writable_resource_is_in_the_table``."""
+for hostile values (400); nothing changes when refused. The reference tables (localities,
+sectors, post types) are the whole province's: an administrator writes them, an officer
+anywhere is refused (403) and everyone reads them. A resource added to the router without
+a row here fails ``test_every_writable_resource_is_in_the_table``."""
+
+from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
@@ -15,6 +19,18 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 HOSTILE_DAY = "9999-12-31"
+
+
+@dataclass
+class Row:
+    payload: dict  # a create by the writer
+    change: dict  # a PATCH by the writer
+    hostile: dict  # changes that must be refused (400) on create and on update
+    writer: str = "officer_a"  # a user of ``users`` (or "admin_a", made below)
+    outsider: dict = field(default_factory=lambda: {"create": 400, "read": 404, "update": 404})
+
+
+REFERENCE = {"create": 403, "read": 200, "update": 403}  # officer B on a shared table
 
 
 @pytest.fixture
@@ -52,10 +68,9 @@ def movement_for_review(world, make_official, users):
     return services_apply.movement_apply(movement=movement, by=users.officer)
 
 
-# resource -> (payload for A's records, a field changed by PATCH, a date field for hostility)
-def table(world, a, movement):
+def table(world, a, movement) -> dict[str, Row]:
     official = a.official.pk
-    return {
+    rows = {
         "official": (
             {
                 "code": "R1",
@@ -119,6 +134,45 @@ def table(world, a, movement):
             "year",
         ),
     }  # fmt: skip
+    rows = {name: Row(payload, change, {day: HOSTILE_DAY}) for name, (payload, change, day)
+            in rows.items()}  # fmt: skip
+    long_text = "x" * 10_000
+    return {
+        **rows,
+        "locality": Row(
+            {"code": "99999", "name": "Xã Mới", "level": "commune",
+             "parent": world.localities.a.pk},
+            {"name": "Xã Mới Lập"},
+            {"valid_from": HOSTILE_DAY},
+            writer="admin_a",
+            outsider=REFERENCE,
+        ),
+        "sector": Row(
+            {"code": "KT", "name": "Khối kinh tế"}, {"name": "Khối kinh tế, tài chính"},
+            {"name": long_text}, writer="admin_a", outsider=REFERENCE,
+        ),
+        "post-type": Row(
+            {"code": "district.new_deputy", "name": "Phó trưởng ban mới", "level": "district",
+             "kind": "deputy"},
+            {"is_key": True},
+            {"display_order": 10**12},
+            writer="admin_a",
+            outsider=REFERENCE,
+        ),
+        "org-unit": Row(
+            {"code": "HU-A-BTC", "name": "Ban Tổ chức Huyện ủy A", "level": "district",
+             "sector": world.sectors.party.pk, "locality": world.localities.a.pk,
+             "parent": world.units.hu_a.pk},
+            {"email": "btc@hatinh.gov.vn"},
+            {"valid_from": HOSTILE_DAY},
+        ),
+        "position": Row(
+            {"org_unit": world.units.hu_a.pk, "post_type": world.positions.a_deputy.post_type_id,
+             "title": "Phó Bí thư thứ hai"},
+            {"is_active": False},
+            {"title": long_text},
+        ),
+    }  # fmt: skip
 
 
 def writable_basenames() -> set[str]:
@@ -135,10 +189,13 @@ def test_each_resource_is_written_by_its_scope_and_refused_elsewhere(
 ):
     movement = movement_for_review(world, make_official, users)
     viewer_a = UserFactory(username="viewer_a", scope=world.units.hu_a, role="viewer")
+    admin_a = UserFactory(username="admin_a", scope=world.units.hu_a, role="administrator")
     failures = []
-    for basename, (payload, change, date_field) in table(world, a_side, movement).items():
+    for basename, row in table(world, a_side, movement).items():
         model = router.registry[[b for _p, _v, b in router.registry].index(basename)][1]
         model = model.queryset.model
+        writer = admin_a if row.writer == "admin_a" else getattr(users, row.writer)
+        outsider = row.outsider
         before = model.objects.count()
         listing = reverse(f"api:{basename}-list")
 
@@ -149,25 +206,35 @@ def test_each_resource_is_written_by_its_scope_and_refused_elsewhere(
                     f"{response.content[:200]!r}"
                 )
 
-        expect(api(viewer_a).post(listing, payload, format="json"), 403, "viewer create")
-        expect(api(users.officer_b).post(listing, payload, format="json"), 400, "B create")
-        hostile = {**payload, date_field: HOSTILE_DAY}
-        expect(api(users.officer_a).post(listing, hostile, format="json"), 400, "hostile")
+        expect(api(viewer_a).post(listing, row.payload, format="json"), 403, "viewer create")
+        expect(
+            api(users.officer_b).post(listing, row.payload, format="json"),
+            outsider["create"],
+            "B create",
+        )
+        hostile = {**row.payload, **row.hostile}
+        expect(api(writer).post(listing, hostile, format="json"), 400, "hostile")
         if model.objects.count() != before:
             failures.append(f"{basename}: a refused create changed the table")
-        created = api(users.officer_a).post(listing, payload, format="json")
+        created = api(writer).post(listing, row.payload, format="json")
         expect(created, 201, "create")
         if created.status_code != 201:
             continue
         detail = reverse(f"api:{basename}-detail", args=[created.json()["id"]])
-        expect(api(users.officer_a).patch(detail, change, format="json"), 200, "update")
-        expect(api(users.officer_b).patch(detail, change, format="json"), 404, "B update")
-        expect(api(users.officer_b).get(detail), 404, "B read")
-        expect(api(viewer_a).patch(detail, change, format="json"), 403, "viewer update")
+        expect(api(writer).patch(detail, row.change, format="json"), 200, "update")
+        saved = model.objects.filter(pk=created.json()["id"]).values(*row.change).get()
+        if saved != row.change:
+            failures.append(f"{basename}: the update was not saved ({saved} != {row.change})")
         expect(
-            api(users.officer_a).patch(detail, {date_field: HOSTILE_DAY}, format="json"),
-            400,
-            "hostile update",
+            api(users.officer_b).patch(detail, row.change, format="json"),
+            outsider["update"],
+            "B update",
         )
+        expect(api(users.officer_b).get(detail), outsider["read"], "B read")
+        expect(api(viewer_a).patch(detail, row.change, format="json"), 403, "viewer update")
+        unchanged = model.objects.filter(pk=created.json()["id"]).values().get()
+        expect(api(writer).patch(detail, row.hostile, format="json"), 400, "hostile update")
+        if model.objects.filter(pk=created.json()["id"]).values().get() != unchanged:
+            failures.append(f"{basename}: a refused update changed the row")
         expect(api(viewer_a).get(listing), 200, "viewer list")
     assert not failures, "\n".join(failures)
