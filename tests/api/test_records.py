@@ -218,4 +218,4 @@ def test_report_runs_are_read_in_scope_with_their_stored_result_and_audited(api,
     assert AuditEvent.objects.filter(
         user=users.officer_a, action=AuditEvent.Action.VIEW_REPORT, object_id=str(run_a.pk)
     ).exists()
-    assert client.post(url("report-run-list"), {}, format="json").status_code == 405
+    assert client.patch(url("report-run-detail", run_a.pk), {}, format="json").status_code == 405
