@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from accounts.api import service_call
+from accounts.access import require_role
+from accounts.api import Pages, service_call
 from accounts.audit import audit_record
 from accounts.choices import Role
 from accounts.models import AuditEvent
 
-from . import services, services_units
+from . import national, services, services_units
 from .api_base import (
     RecordSerializer,
     ScopedReadViewSet,
@@ -261,6 +262,14 @@ class OfficialSerializer(ServiceSerializer):
         return super().update(official, validated)
 
 
+def filtered_officials(request, queryset):
+    """``queryset`` filtered by the officials page's FilterSet (400 on a bad filter)."""
+    filterset = official_list_filterset()(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs.order_by()
+
+
 class OfficialViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -274,12 +283,7 @@ class OfficialViewSet(
         queryset = Official.objects.for_user(self.request.user)
         if self.action != "list":
             return queryset
-        filterset = official_list_filterset()(
-            self.request.query_params, queryset=queryset, request=self.request
-        )
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs.order_by()
+        return filtered_officials(self.request, queryset)
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
@@ -301,6 +305,72 @@ class OfficialViewSet(
             detail="api",
         )
         return response
+
+
+# --- the national records (Decree 27/2026) -------------------------------------------------
+
+_KIND_FIELDS = {
+    "text": serializers.CharField,
+    "date": serializers.DateField,
+    "int": serializers.IntegerField,
+    "bool": serializers.BooleanField,
+}
+
+
+def _group_serializer(group: national.Group) -> serializers.Serializer:
+    fields = {
+        column.key: _KIND_FIELDS[column.kind](
+            read_only=True, allow_null=True, help_text=str(column.label)
+        )
+        for column in group.columns
+    }
+    name = "National" + "".join(part.title() for part in group.key.split("_"))
+    serializer = type(name, (serializers.Serializer,), fields)
+    return serializer(
+        many=group.is_list, read_only=True, help_text=f"{group.number}. {group.title}"
+    )
+
+
+NationalRecordSerializer = type(
+    "NationalRecord",
+    (serializers.Serializer,),
+    {
+        "__doc__": "A record of the national database, keyed by the personal identification number.",
+        "personal_id": serializers.CharField(read_only=True, help_text=str(national.KEY_LABEL)),
+        **{group.key: _group_serializer(group) for group in national.GROUPS},
+    },
+)
+
+
+class NationalPages(Pages):
+    ordering = "personal_id"
+
+
+class NationalRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The officials of the scope (filtered as on the officials page) as records of the
+    national database of cadres and civil servants (Decree 27/2026/NĐ-CP), in its field
+    order and keyed by the personal identification number (officials without one have no
+    record here). The personal data is whole: officers and above; each page is audited."""
+
+    serializer_class = NationalRecordSerializer
+    pagination_class = NationalPages
+    filter_backends = []
+
+    def get_queryset(self):
+        officials = filtered_officials(self.request, Official.objects.for_user(self.request.user))
+        return national.keyed(officials)
+
+    def list(self, request, *args, **kwargs):
+        require_role(request.user, Role.OFFICER)
+        page = self.paginate_queryset(self.get_queryset())
+        data = national.records(page)
+        audit_record(
+            user=request.user,
+            action=AuditEvent.Action.EXPORT,
+            object_type=Official._meta.label,
+            detail=f"api national: {len(data)}",
+        )
+        return self.get_paginated_response(data)
 
 
 # --- the rows of a record ------------------------------------------------------------------
@@ -386,6 +456,7 @@ ROUTES = [
     ("org-units", OrgUnitViewSet, "org-unit"),
     ("positions", PositionViewSet, "position"),
     ("officials", OfficialViewSet, "official"),
+    ("national-records", NationalRecordViewSet, "national-record"),
     ("postings", PostingViewSet, "posting"),
     ("training", TrainingViewSet, "training"),
     ("evaluations", EvaluationViewSet, "evaluation"),

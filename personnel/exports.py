@@ -202,10 +202,30 @@ def to_template_layout(queryset: QuerySet, header: ExportHeader, *, masked: bool
     return template_layout_workbook(queryset, masked=masked)
 
 
+def to_national_records(queryset: QuerySet, header: ExportHeader, *, masked: bool = True):
+    """The filtered officials' national records (Decree 27/2026): ``national.to_xlsx``."""
+    from .national import to_xlsx
+
+    return to_xlsx(queryset, header, masked=masked)
+
+
 WRITERS["template"] = to_template_layout
-CONTENT_TYPES["template"] = CONTENT_TYPES["xlsx"]
-EXTENSIONS = {"xlsx": "xlsx", "csv": "csv", "template": "xlsx", "roster": "xlsx"}
-PREFIXES = {"template": "ho-so-theo-mau-nhap", "roster": "danh-sach-trich-ngang"}
+WRITERS["national"] = to_national_records
+CONTENT_TYPES["template"] = CONTENT_TYPES["national"] = CONTENT_TYPES["xlsx"]
+EXTENSIONS = {
+    "xlsx": "xlsx",
+    "csv": "csv",
+    "template": "xlsx",
+    "national": "xlsx",
+    "roster": "xlsx",
+}
+PREFIXES = {
+    "template": "ho-so-theo-mau-nhap",
+    "national": "ho-so-csdl-quoc-gia",
+    "roster": "danh-sach-trich-ngang",
+}
+#: formats holding the personal data in full: refused to users who see it masked
+UNMASKED_ONLY = {"national"}
 
 
 def export_filename(fmt: str, at: dt.datetime) -> str:

@@ -114,6 +114,15 @@ class OfficialExportView(StaffRequiredMixin, View):
             filters=exports.describe_filters(filterset),
         )
         masked = not can_see_personal_data(request.user)
+        if masked and fmt in exports.UNMASKED_ONLY:
+            messages.error(
+                request,
+                _(
+                    "Hồ sơ theo cơ sở dữ liệu quốc gia chứa đầy đủ thông tin cá nhân: "
+                    "cần vai trò chuyên viên trở lên."
+                ),
+            )
+            return redirect(back)
         content, count = exports.WRITERS[fmt](queryset, header, masked=masked)
         audit_record(
             user=request.user,

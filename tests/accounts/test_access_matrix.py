@@ -561,6 +561,7 @@ API_OBJECTS = {
     "org-unit": "personnel.orgunit",
     "position": "personnel.position",
     "official": "personnel.official",
+    "national-record": "personnel.official",  # a list only (no detail route)
     "posting": "personnel.posting",
     "training": "personnel.trainingrecord",
     "evaluation": "personnel.evaluation",

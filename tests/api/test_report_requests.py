@@ -3,7 +3,6 @@ answered at once with the run; the workers compute it and the run is read back w
 result. Any staff role may ask (as on the pages), for a unit of its scope only; bad
 requests are 400 with the field named and leave no run behind."""
 
-
 import pytest
 from django.urls import reverse
 
