@@ -175,6 +175,19 @@ def table(world, a, movement) -> dict[str, Row]:
     }  # fmt: skip
 
 
+def viewset_of(basename: str):
+    return next(viewset for _p, viewset, name in router.registry if name == basename)
+
+
+def filter_values(viewset, row: dict):
+    """(filter, value) for each of the viewset's own filter fields the row has a value of."""
+    for name in getattr(viewset, "filterset_fields", None) or ():
+        value = row.get(name)
+        if value is None:
+            continue
+        yield name, str(value).lower() if isinstance(value, bool) else value
+
+
 def writable_basenames() -> set[str]:
     """Resources created and changed (report runs are only asked for:
     tests/api/test_report_requests.py)."""
@@ -227,6 +240,13 @@ def test_each_resource_is_written_by_its_scope_and_refused_elsewhere(
         if created.status_code != 201:
             continue
         detail = reverse(f"api:{basename}-detail", args=[created.json()["id"]])
+        for name, value in filter_values(viewset_of(basename), created.json()):
+            found = api(writer).get(listing, {name: value, "page_size": 500}).json()
+            ids = [item["id"] for item in found.get("results", [])]
+            if created.json()["id"] not in ids or any(
+                item[name] != created.json()[name] for item in found["results"]
+            ):
+                failures.append(f"{basename}: the filter {name}={value} is not applied")
         expect(api(writer).patch(detail, row.change, format="json"), 200, "update")
         saved = model.objects.filter(pk=created.json()["id"]).values(*row.change).get()
         if saved != row.change:

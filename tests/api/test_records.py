@@ -223,3 +223,31 @@ def test_report_runs_are_read_in_scope_with_their_stored_result_and_audited(api,
         user=users.officer_a, action=AuditEvent.Action.VIEW_REPORT, object_id=str(run_a.pk)
     ).exists()
     assert client.patch(url("report-run-detail", run_a.pk), {}, format="json").status_code == 405
+
+
+def test_decisions_filter_as_the_decisions_page(api, users, world):
+    from rotation import services as rotation_services
+
+    def draft(number, issuer, title):
+        return rotation_services.decision_create(
+            number=number, issued_by=issuer, title=title, created_by=users.officer
+        )
+
+    a = draft("1-QĐ/HU", world.units.hu_a, "Điều động cán bộ xã")
+    p = draft("7-QĐ/TU", world.units.province, "Luân chuyển cán bộ tỉnh")
+    rotation_services.decision_cancel(decision=p, by=users.approver, reason="Không thực hiện")
+    client = api(users.officer)
+
+    def numbers(**query):
+        response = client.get(url("decision-list"), query)
+        assert response.status_code == 200, response.content
+        return sorted(row["number"] for row in response.json()["results"])
+
+    assert numbers() == ["1-QĐ/HU", "7-QĐ/TU"]
+    assert numbers(status="draft") == ["1-QĐ/HU"]
+    assert numbers(issuer=world.units.province.pk) == ["7-QĐ/TU"]
+    assert numbers(q="cán bộ xã") == ["1-QĐ/HU"]
+    assert api(users.officer_b).get(url("decision-list"), {"q": "1-QĐ"}).json()["results"] == []
+    for bad in ({"date_from": "31/02/2024"}, {"status": "nope"}, {"issuer": "x" * 10_000}):
+        assert client.get(url("decision-list"), bad).status_code == 400, bad
+    assert a.pk != p.pk
