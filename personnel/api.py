@@ -28,6 +28,7 @@ from .api_base import (
     ServiceSerializer,
 )
 from .extensions import official_list_filterset
+from .filters_units import UnitFilterSet
 from .masking import MASKERS, can_see_personal_data
 from .models import (
     POST_TYPE_FLAGS,
@@ -187,12 +188,20 @@ class ScopedWriteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scope
     """Records of the scope, added and changed by officers through their services."""
 
 
+class OrgUnitFilterSet(UnitFilterSet):
+    """The unit tree page's search (``q`` with or without marks, level, sector, state
+    today), and the tree's own keys."""
+
+    class Meta(UnitFilterSet.Meta):
+        fields = [*UnitFilterSet.Meta.fields, "parent", "code"]
+
+
 class OrgUnitViewSet(ScopedWriteViewSet):
     queryset = OrgUnit.objects.select_related("sector").prefetch_related(
         "successions_as_predecessor", "successions_as_successor"
     )
     serializer_class = OrgUnitSerializer
-    filterset_fields = ["level", "sector", "parent", "code"]
+    filterset_class = OrgUnitFilterSet
 
 
 class PositionViewSet(ScopedWriteViewSet):

@@ -181,7 +181,9 @@ def viewset_of(basename: str):
 
 def filter_values(viewset, row: dict):
     """(filter, value) for each of the viewset's own filter fields the row has a value of."""
-    for name in getattr(viewset, "filterset_fields", None) or ():
+    filterset = getattr(viewset, "filterset_class", None)
+    names = getattr(viewset, "filterset_fields", None) or (filterset and filterset.Meta.fields)
+    for name in names or ():
         value = row.get(name)
         if value is None:
             continue

@@ -251,3 +251,20 @@ def test_decisions_filter_as_the_decisions_page(api, users, world):
     for bad in ({"date_from": "31/02/2024"}, {"status": "nope"}, {"issuer": "x" * 10_000}):
         assert client.get(url("decision-list"), bad).status_code == 400, bad
     assert a.pk != p.pk
+
+
+def test_units_are_searched_as_on_the_unit_tree_page(api, users, world):
+    client = api(users.officer)
+
+    def codes(**query):
+        response = client.get(url("org-unit-list"), query)
+        assert response.status_code == 200, response.content
+        return sorted(row["code"] for row in response.json()["results"])
+
+    assert codes(q="huyen uy") == ["HUA", "HUB"]  # typed without marks
+    assert codes(q="huyen uy", sector=world.sectors.party.pk, level="district") == ["HUA", "HUB"]
+    assert codes(parent=world.units.hu_a.pk) == ["UBA", "XA1"]
+    assert (
+        api(users.officer_a).get(url("org-unit-list"), {"q": "huyen uy b"}).json()["results"] == []
+    )
+    assert client.get(url("org-unit-list"), {"status": "sometimes"}).status_code == 400
