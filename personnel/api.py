@@ -279,13 +279,30 @@ def filtered_officials(request, queryset):
     return filterset.qs.order_by()
 
 
+class OfficialPages(Pages):
+    """Cursor pages in the order the page's ``sort`` names (``name``, ``date_of_birth``,
+    ``code``; ``-`` before it for the reverse), ties by id; the newest first without one."""
+
+    SORTS = {"name": "search_key", "date_of_birth": "date_of_birth", "code": "code"}
+
+    def get_ordering(self, request, queryset, view):
+        sort = request.query_params.get("sort", "")
+        field = self.SORTS.get(sort.removeprefix("-"))
+        if field is None:
+            return super().get_ordering(request, queryset, view)
+        sign = "-" if sort.startswith("-") else ""
+        return (f"{sign}{field}", f"{sign}id")
+
+
 class OfficialViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
-    """Officials of the scope, filtered as on the officials page; never deleted here."""
+    """Officials of the scope, filtered as on the officials page (``sort``: ``name``,
+    ``date_of_birth`` or ``code``, ``-`` for the reverse); never deleted here."""
 
     queryset = Official.objects.all()
     serializer_class = OfficialSerializer
+    pagination_class = OfficialPages
     filter_backends = []  # the officials page's FilterSet, applied in get_queryset
 
     def get_queryset(self):

@@ -13,6 +13,8 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+D = dt.date
+
 
 def url(name, *args):
     return reverse(f"api:{name}", args=args)
@@ -268,3 +270,30 @@ def test_units_are_searched_as_on_the_unit_tree_page(api, users, world):
         api(users.officer_a).get(url("org-unit-list"), {"q": "huyen uy b"}).json()["results"] == []
     )
     assert client.get(url("org-unit-list"), {"status": "sometimes"}).status_code == 400
+
+
+@pytest.mark.parametrize("sort", ["-date_of_birth", "name", "code"])
+def test_officials_come_in_the_order_the_page_names_page_after_page(
+    api, users, world, make_official, sort
+):
+    for i, (name, born) in enumerate(
+        [("Vũ An", D(1970, 5, 1)), ("Lê Bình", D(1985, 1, 2)), ("Trần Chi", D(1979, 9, 9))]
+    ):
+        make_official(position=world.positions.a_deputy, full_name=name, date_of_birth=born,
+                      code=f"K{i}")  # fmt: skip
+    expected = list(
+        Official.objects.for_user(users.officer_a)
+        .order_by(
+            *{"-date_of_birth": ["-date_of_birth"], "name": ["search_key"], "code": ["code"]}[sort],
+            "id",
+        )  # fmt: skip
+        .values_list("pk", flat=True)
+    )
+    client = api(users.officer_a)
+    seen, response = [], client.get(url("official-list"), {"sort": sort, "page_size": 1})
+    while True:
+        seen += [row["id"] for row in response.json()["results"]]
+        if not response.json()["next"]:
+            break
+        response = client.get(response.json()["next"])
+    assert seen == expected
