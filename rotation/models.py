@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +127,11 @@ class Decision(models.Model):
         verbose_name = _("quyết định")
         verbose_name_plural = _("quyết định")
         ordering = ["-signed_on", "-id"]
+        indexes = [
+            # the decisions page's default order (SortFilter): newest signed first, drafts on top
+            # (DESC puts NULLs first on PostgreSQL; SQLite refuses NULLS FIRST in an index)
+            models.Index(F("signed_on").desc(), F("id").desc(), name="decision_signed_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["issued_by", "number"],
@@ -268,6 +273,13 @@ class Movement(models.Model):
         indexes = [
             models.Index(fields=["effective_on", "direction"], name="movement_effective_direction"),
             models.Index(fields=["official", "effective_on"], name="movement_official_effective"),
+            # "serving a rotation" (``MovementQuerySet.serving``) looked up per official: the
+            # officials list's is_rotated, the counts of cadres serving
+            models.Index(
+                fields=["official"],
+                name="movement_serving_rotation",
+                condition=Q(kind="rotation", applied_at__isnull=False, ended_on__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
