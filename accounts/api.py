@@ -12,6 +12,8 @@
 - Rate limits per token (or user) and per address.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
@@ -67,6 +69,9 @@ class StaffAccess(permissions.BasePermission):
         return True
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 class Pages(pagination.CursorPagination):
     """Cursor pages: stable under inserts and cheap at any depth (no OFFSET, no COUNT)."""
 
@@ -82,8 +87,19 @@ class Pages(pagination.CursorPagination):
 
     def decode_cursor(self, request):
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except (OverflowError, ValueError, UnicodeError) as error:
+            raise exceptions.NotFound(self.invalid_cursor_message) from error
+        if cursor is not None and cursor.position and CONTROL_CHARACTERS.search(cursor.position):
+            raise exceptions.NotFound(self.invalid_cursor_message)  # never reaches the database
+        return cursor
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A forged cursor's position that does not fit the ordering's field (text for an id,
+        # an impossible date) is refused as the cursor it is, before any query runs.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, OverflowError, DjangoValidationError) as error:
             raise exceptions.NotFound(self.invalid_cursor_message) from error
 
 

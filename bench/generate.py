@@ -203,7 +203,7 @@ def build_people(scale: Scale) -> None:
             f"""
             INSERT INTO personnel_official (code, full_name, other_names, search_key, gender, date_of_birth,
                 ethnicity, religion, education_level, major, political_theory, state_management,
-                management_tier, status, notes)
+                management_tier, status, notes, home_address, phone, photo)
             SELECT 'BX' || lpad(i::text, 8, '0'),
                    ({f})[1 + i % 15] || ' ' || ({m})[1 + (i / 15) % 10] || ' ' || ({g})[1 + (i / 150) % 20],
                    '',
@@ -211,7 +211,7 @@ def build_people(scale: Scale) -> None:
                    CASE WHEN i % 3 = 0 THEN 'female' ELSE 'male' END,
                    date '1965-01-01' + (i::bigint * 7919 % 11000)::int,
                    CASE WHEN i % 17 = 0 THEN 'Thái' ELSE 'Kinh' END, 'Không', 'university', '',
-                   'intermediate', 'specialist', 'unit', 'active', ''
+                   'intermediate', 'specialist', 'unit', 'active', '', '', '', ''
             FROM generate_series(1, {scale.officials}) AS i
             """
         )

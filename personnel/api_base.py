@@ -2,10 +2,12 @@
 user's scope, dates inside the accepted range, serializers that write through a service,
 and read views limited to the scope (404 outside it)."""
 
+import re
 from collections.abc import Callable
 
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
@@ -14,6 +16,15 @@ from accounts.api import service_call
 from .dates import is_sane, out_of_range_message
 
 INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
+#: control characters other than tab and line breaks: no form lets them in, and no
+#: spreadsheet stores them (an export holding one would fail)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(value) -> None:
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(_("Không được chứa ký tự điều khiển."))
+
 
 # --- fields -------------------------------------------------------------------------------
 
@@ -60,6 +71,8 @@ class RecordSerializer(serializers.ModelSerializer):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         if field_class is serializers.DateField:
             field_class = SaneDateField
+        if issubclass(field_class, serializers.CharField) and "read_only" not in kwargs:
+            kwargs["validators"] = [*kwargs.get("validators", []), refuse_control_characters]
         if isinstance(model_field, models.IntegerField) and "read_only" not in kwargs:
             # the column's range on every database (SQLite would store what PostgreSQL refuses)
             low, high = INTEGER_RANGES.get(model_field.get_internal_type(), (None, None))

@@ -372,7 +372,9 @@ def to_xlsx(officials: QuerySet, header, *, masked: bool = False) -> tuple[bytes
         .values_list("code", "full_name", "current_unit__name")
         .iterator(chunk_size=2000)
     ):
-        missing.append([spreadsheet_safe(code), spreadsheet_safe(name), unit or ""])
+        missing.append(
+            [spreadsheet_safe(code), spreadsheet_safe(name), spreadsheet_safe(unit or "")]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue(), count

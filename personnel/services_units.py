@@ -13,11 +13,13 @@ and answers a ``ValidationError`` with field messages.
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Model, Q
+from django.db.models import Max, Min, Model, Q
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from accounts.access import require_role
 from accounts.choices import Role
+from accounts.scoping import scope_path_of
 
 from .dates import format_day
 from .models import POST_TYPE_FLAGS, Locality, OrgUnit, Position, Posting, PostType, Sector
@@ -87,15 +89,49 @@ def _tree_error(record, parent) -> ValidationError | None:
     return None
 
 
+def _depth_error(record, parent) -> ValidationError | None:
+    """The tree's paths (9 characters a level) would not fit their column under ``parent``."""
+    limit = type(record)._meta.get_field("path").max_length
+    prefix = len(parent.path) if parent is not None else 0
+    below = 0
+    if record.pk is not None and record.path:
+        deepest = (
+            type(record)
+            .objects.filter(path__startswith=record.path)
+            .aggregate(deepest=Max(Length("path")))["deepest"]
+        )
+        below = (deepest or len(record.path)) - len(record.path)
+    if prefix + 9 + below > limit:
+        return ValidationError(
+            {"parent": _("Không đặt được: cây đơn vị sẽ quá %(n)d cấp.") % {"n": limit // 9}}
+        )
+    return None
+
+
+def _locked_parent(record, parent):
+    """The record and its new parent locked (in id order), the parent read afresh: two
+    moves at once cannot each place one unit under the other."""
+    if parent is None:
+        return None
+    ids = sorted({parent.pk, *([record.pk] if record.pk else [])})
+    locked = {row.pk: row for row in type(record).objects.select_for_update().filter(pk__in=ids)}
+    return locked.get(parent.pk, parent)
+
+
+@transaction.atomic
 def _save(record, fields: dict):
     """``fields`` set on ``record``, checked by the model, saved (a concurrent write that
     took the same code answers as the check would have)."""
+    if "parent" in fields:
+        fields = {**fields, "parent": _locked_parent(record, fields["parent"])}
+        for error in (
+            _tree_error(record, fields["parent"]),
+            _depth_error(record, fields["parent"]),
+        ):
+            if error is not None:
+                raise error
     for name, value in fields.items():
         setattr(record, name, value)
-    if "parent" in fields:
-        error = _tree_error(record, fields["parent"])
-        if error is not None:
-            raise error
     record.full_clean()
     try:
         with transaction.atomic():
@@ -127,7 +163,16 @@ def reference_update(record, *, by=None, **changes):
 
 
 def _in_scope(by, unit: OrgUnit) -> bool:
-    return by is None or OrgUnit.objects.for_user(by).filter(pk=unit.pk).exists()
+    """``unit`` lies in the subtree of ``by``'s scope: the units a user writes (the
+    predecessors of their units are read for their history, never written)."""
+    if by is None:
+        return True
+    path = scope_path_of(by)
+    return path is not None and OrgUnit.objects.filter(pk=unit.pk, path__startswith=path).exists()
+
+
+def _outside_message() -> str:
+    return _("Đơn vị này nằm ngoài phạm vi quản lý của bạn: chỉ xem được, không sửa được.")
 
 
 def _check_parent(by, unit: OrgUnit, parent: OrgUnit | None) -> None:
@@ -186,8 +231,21 @@ def org_unit_update(*, unit: OrgUnit, by=None, **changes) -> OrgUnit:
     require_role(by, Role.OFFICER)
     _check_fields(OrgUnit, changes, ORG_UNIT_EDITABLE_FIELDS)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if not _in_scope(by, unit):
+        raise ValidationError(_outside_message())
     if "parent" in changes:
         _check_parent(by, unit, changes["parent"])
+    own_root = by is not None and not by.is_superuser and unit.pk == by.scope_id
+    for name in ("valid_from", "valid_to"):
+        if own_root and name in changes and changes[name] != getattr(unit, name):
+            raise ValidationError(
+                {
+                    name: _(
+                        "Không đổi được thời gian hiệu lực của đơn vị gốc của phạm vi quản lý "
+                        "của chính bạn."
+                    )
+                }
+            )
     for name in ("valid_from", "valid_to"):
         if name in changes:
             setattr(unit, name, changes[name])
@@ -232,6 +290,9 @@ def position_update(*, position: Position, by=None, **changes) -> Position:
     """A position of the scope changed (moved only to a unit of the scope)."""
     require_role(by, Role.OFFICER)
     _check_fields(Position, changes, POSITION_EDITABLE_FIELDS)
+    stored = Position.objects.select_related("org_unit").get(pk=position.pk)
+    if not _in_scope(by, stored.org_unit):
+        raise ValidationError(_outside_message())
     if "org_unit" in changes:
         _check_position_unit(by, changes["org_unit"])
     return _save(position, changes)

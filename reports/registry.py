@@ -44,8 +44,10 @@ class Param:
             return self.default
         if self.kind == "int":
             try:
+                if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                    raise ValueError(raw)
                 value = int(raw)
-            except (TypeError, ValueError) as error:
+            except (TypeError, ValueError, OverflowError) as error:
                 raise ValidationError(
                     {self.name: _("%(label)s phải là số nguyên.") % {"label": self.label}}
                 ) from error

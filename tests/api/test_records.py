@@ -297,3 +297,25 @@ def test_officials_come_in_the_order_the_page_names_page_after_page(
             break
         response = client.get(response.json()["next"])
     assert seen == expected
+
+
+@pytest.mark.parametrize("position", ["abc", "1\x00", "9" * 40, "2020-13-45", "x\x01y"], ids=repr)
+@pytest.mark.parametrize("sort", ["", "date_of_birth", "name"])
+def test_a_forged_cursor_is_a_404_never_a_server_error(api, users, people, position, sort):
+    import base64
+    from urllib.parse import urlencode
+
+    token = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    response = api(users.officer).get(url("official-list"), {"cursor": token, "sort": sort})
+    assert response.status_code in (200, 404), response.content
+
+
+@pytest.mark.parametrize("name", ["Ban\x01 Tổ chức", "Ban\x1b[31m", "Ban\x7f"], ids=repr)
+def test_control_characters_are_refused_where_no_form_would_take_them(api, users, world, name):
+    response = api(users.officer).post(
+        url("org-unit-list"),
+        {"code": "BTC", "name": name, "level": "district", "sector": world.sectors.party.pk,
+         "parent": world.units.hu_a.pk},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400 and "name" in response.json()

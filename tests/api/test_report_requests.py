@@ -100,3 +100,19 @@ def test_runs_are_asked_for_not_changed():
         if hasattr(viewset, "create") and not hasattr(viewset, "update")
     }
     assert create_only == {"report-run"}
+
+
+@pytest.mark.parametrize("months", [1e400, float("-inf"), 6.5, True], ids=repr)
+def test_parameters_that_are_not_whole_numbers_are_refused(api, users, world, months):
+    import json
+
+    payload = (
+        json.dumps(body(world, params={"months": 1}))
+        .replace('"months": 1', f'"months": {json.dumps(months) if months is not True else "true"}')
+        .replace("Infinity", "1e400")
+    )
+    response = api(users.officer_a).generic(
+        "POST", reverse(LIST), payload, content_type="application/json"
+    )
+    assert response.status_code == 400 and "months" in response.json(), response.content
+    assert not ReportRun.objects.exists()

@@ -236,3 +236,62 @@ def test_positions_stay_inside_the_scope(world, people):  # noqa: F811
     assert position.org_unit_id == world.units.hu_a.pk
     with pytest.raises(RoleRequired):
         services_units.position_update(position=position, by=people.viewer_a, title="Phó BT")
+
+
+# --- what a scope writes, and the tree's limits (review findings) ---------------------------------
+
+
+def test_a_predecessor_unit_is_read_for_its_history_but_never_written(world, people):  # noqa: F811
+    """After a merger, A's units read the history of a predecessor in district B; they do
+    not change it, nor hang units or positions under it."""
+    from personnel.models import Reorganisation, UnitSuccession
+
+    reorganisation = Reorganisation.objects.create(
+        kind="merger",
+        name="Sáp nhập",
+        issued_by=world.units.province,
+        basis_number="1-NQ/TU",
+        basis_date=D(2025, 6, 1),
+        effective_on=D(2025, 7, 1),
+    )
+    UnitSuccession.objects.create(
+        reorganisation=reorganisation, predecessor=world.units.hu_b, successor=world.units.hu_a
+    )
+    officer = people.officer_a
+    assert OrgUnit.objects.for_user(officer).filter(pk=world.units.hu_b.pk).exists()  # read
+    with pytest.raises(ValidationError):
+        services_units.org_unit_update(unit=world.units.hu_b, by=officer, name="Đổi tên")
+    with pytest.raises(ValidationError) as error:
+        services_units.org_unit_create(by=officer, **unit_fields(world, parent=world.units.hu_b))
+    assert "parent" in messages(error)
+    with pytest.raises(ValidationError):
+        services_units.position_update(
+            position=world.positions.b_deputy, by=officer, title="Phó Bí thư"
+        )
+    world.units.hu_b.refresh_from_db()
+    assert world.units.hu_b.name == "Huyện ủy B"
+
+
+def test_the_root_of_ones_own_scope_is_not_ended_by_oneself(world, people):  # noqa: F811
+    with pytest.raises(ValidationError) as error:
+        services_units.org_unit_update(
+            unit=world.units.hu_a, by=people.officer_a, valid_to=D(2020, 1, 1)
+        )
+    assert "valid_to" in messages(error)
+    world.units.hu_a.refresh_from_db()
+    assert world.units.hu_a.valid_to is None
+
+
+def test_a_tree_too_deep_for_its_paths_is_refused(world, people):  # noqa: F811
+    parent, made = world.units.xa_a1, 0
+    with pytest.raises(ValidationError) as error:
+        for n in range(40):
+            parent = services_units.org_unit_create(
+                by=people.root, **unit_fields(world, code=f"D{n}", parent=parent)
+            )
+            made += 1
+    assert "parent" in messages(error)
+    assert len(parent.path) <= 255 and made < 40
+    # moving a subtree under a deep branch counts the subtree's own depth
+    with pytest.raises(ValidationError):
+        services_units.org_unit_update(unit=world.units.province, by=people.root, parent=parent)
