@@ -450,3 +450,41 @@ def test_exported_text_is_never_run_as_a_formula(world, users, login, make_offic
         .content.decode("utf-8-sig")
     )
     assert "'=HYPERLINK" in body
+
+
+@pytest.mark.parametrize(
+    ("query", "trigrams"), [("van", True), ("nguyen van", True), ("an", False)]
+)
+def test_a_name_search_sorts_its_matches_instead_of_walking_the_name_index(
+    login, users, world, make_official, query, trigrams
+):
+    """Same rows, same order; the order is the folded name as an expression (sorted after
+    the trigram index found the matches) when a word has 3 letters or more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for code, name in [
+        ("S1", "Vũ Văn An"),
+        ("S2", "Nguyễn Văn Bình"),
+        ("S3", "Nguyễn Văn An"),
+        ("S4", "Lê Thị Vân"),
+        ("S5", "Trần An"),
+    ]:
+        make_official(unit=world.units.hu_a, code=code, full_name=name, planned=False)  # fmt: skip
+    client = login(users.viewer)
+    with CaptureQueriesContext(connection) as captured:
+        found = listed(client.get(LIST, {"q": query}))
+    expected = list(
+        Official.objects.search(query).order_by("search_key", "id").values_list("code", flat=True)
+    )
+    assert [code for code in found if code.startswith("S")] == expected
+    rows = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'search_key" LIKE' in q["sql"]
+        and "ORDER BY" in q["sql"]
+        and "COUNT(" not in q["sql"].upper()
+    ]
+    assert rows, "the page's row query"
+    by_column = '"personnel_official"."search_key" ASC' in rows[0].split("ORDER BY")[-1]
+    assert by_column is not trigrams, rows[0]
