@@ -151,18 +151,7 @@ class OrgUnitAdmin(
     list_select_related = ("sector", "locality", "parent")
     autocomplete_fields = ("sector", "locality", "parent")
 
-    fields = [
-        "code",
-        "name",
-        "level",
-        "sector",
-        "locality",
-        "parent",
-        "email",
-        "requires_consultation_answers",
-        "valid_from",
-        "valid_to",
-    ]
+    fields = services_units.ORG_UNIT_EDITABLE_FIELDS
 
     def service_save(self, request, obj, form, change):
         fields = _form_fields(form, services_units.ORG_UNIT_EDITABLE_FIELDS)

@@ -63,33 +63,21 @@ class ReferenceSerializer(ServiceSerializer):
 class LocalitySerializer(ReferenceSerializer):
     class Meta:
         model = Locality
-        fields = ["id", "code", "name", "level", "parent", "valid_from", "valid_to"]
+        fields = ["id", *services_units.REFERENCE_EDITABLE_FIELDS[Locality]]
         extra_kwargs = NO_CODE_VALIDATORS
 
 
 class SectorSerializer(ReferenceSerializer):
     class Meta:
         model = Sector
-        fields = ["id", "code", "name"]
+        fields = ["id", *services_units.REFERENCE_EDITABLE_FIELDS[Sector]]
         extra_kwargs = NO_CODE_VALIDATORS
 
 
 class PostTypeSerializer(ReferenceSerializer):
     class Meta:
         model = PostType
-        fields = [
-            "id",
-            "code",
-            "name",
-            "level",
-            "kind",
-            "is_key",
-            "requires_non_local",
-            "two_term_limited",
-            "management_tier",
-            "is_generic",
-            "display_order",
-        ]
+        fields = ["id", *services_units.REFERENCE_EDITABLE_FIELDS[PostType]]
         extra_kwargs = NO_CODE_VALIDATORS
 
 
@@ -109,21 +97,7 @@ class OrgUnitSerializer(ServiceSerializer):
 
     class Meta:
         model = OrgUnit
-        fields = [
-            "id",
-            "code",
-            "name",
-            "level",
-            "sector",
-            "locality",
-            "parent",
-            "email",
-            "requires_consultation_answers",
-            "valid_from",
-            "valid_to",
-            "successors",
-            "predecessors",
-        ]
+        fields = ["id", *services_units.ORG_UNIT_EDITABLE_FIELDS, "successors", "predecessors"]
         extra_kwargs = NO_CODE_VALIDATORS
 
     def get_successors(self, unit) -> list[int]:
@@ -146,16 +120,7 @@ class PositionSerializer(ServiceSerializer):
 
     class Meta:
         model = Position
-        fields = [
-            "id",
-            "org_unit",
-            "post_type",
-            "title",
-            *POST_TYPE_FLAGS,
-            "allowance",
-            "display_order",
-            "is_active",
-        ]
+        fields = ["id", *services_units.POSITION_EDITABLE_FIELDS]
         extra_kwargs = {name: {"required": False} for name in POST_TYPE_FLAGS}
 
 
