@@ -14,6 +14,13 @@ SCHEDULES = [
         "quá hạn, thiếu đánh giá, giữ chức vụ quá hai nhiệm kỳ.",
     },
     {
+        "name": "Kiểm tra và dựng lại bảng tổng hợp luân chuyển",
+        "task": "rotation.tasks.rebuild_movement_summary",
+        "crontab": {"minute": "45", "hour": "1"},
+        "description": "Tính lại bảng tổng hợp lượt điều chuyển (báo cáo tổng hợp luân chuyển, "
+        "trang tổng quan) từ các lượt điều chuyển; ghi số dòng sai lệch nếu có.",
+    },
+    {
         "name": "Tiếp nhận lượt chạy báo cáo và lượt gửi thư bị treo",
         "task": "reports.tasks.sweep_report_runs",
         "crontab": {"minute": "*/5", "hour": "*"},

@@ -23,6 +23,7 @@ from accounts.scoping import scope_path_of
 
 from .dates import format_day
 from .models import POST_TYPE_FLAGS, Locality, OrgUnit, Position, Posting, PostType, Sector
+from .signals import org_unit_restructured
 
 #: the fields each write takes, in the order forms and the API show them
 REFERENCE_EDITABLE_FIELDS: dict[type[Model], tuple[str, ...]] = {
@@ -242,7 +243,11 @@ def org_unit_update(*, unit: OrgUnit, by=None, **changes) -> OrgUnit:
         if name in changes:
             setattr(unit, name, changes[name])
     _check_postings_inside(unit)
-    return _save(unit, changes)
+    before = (unit.path, unit.level)
+    unit = _save(unit, changes)
+    if (unit.path, unit.level) != before:
+        org_unit_restructured.send(sender=OrgUnit, unit=unit)
+    return unit
 
 
 # --- positions -------------------------------------------------------------------------------

@@ -6,3 +6,7 @@ from django.dispatch import Signal
 #: with ``seed`` (int), ``today`` (date) and ``stdout``. Apps that build on personnel
 #: (rotation, reports) add their own demo records in a receiver.
 demo_seeded = Signal()
+
+#: Sent by ``org_unit_update`` inside its transaction when a unit moved in the tree or
+#: changed level, with ``unit``: what is counted under each unit may have changed.
+org_unit_restructured = Signal()

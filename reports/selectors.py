@@ -11,6 +11,8 @@ from rotation import rules
 from rotation.choices import DecisionStatus
 from rotation.models import Alert, Consultation
 from rotation.selectors import missing_review_rotations, scope_q, serving_on
+from rotation.snapshots import FIGURES as SNAPSHOT_FIGURES
+from rotation.snapshots import snapshot_of
 
 from . import periods, registry
 from .models import Delivery, DeliveryAttempt, ReportRun, Subscription
@@ -50,6 +52,8 @@ class Dashboard:
     pending_consultations: int = 0
     open_alerts: int = 0
     newest_alerts: list = field(default_factory=list)
+    #: when the daily job took the serving figures (None: computed for this page)
+    figures_taken_at: dt.datetime | None = None
 
 
 def _rotated_this_term(scope: OrgUnit, term: periods.Term, today: dt.date) -> dict:
@@ -110,11 +114,21 @@ def open_alerts(user, scope: OrgUnit | None = None) -> QuerySet[Alert]:
     return qs
 
 
+def _day_figures(scope: OrgUnit, today: dt.date, days: int) -> tuple[dict, dt.datetime | None]:
+    """Serving, ending soon, overdue and missing reviews: from the daily job's snapshot of
+    the scope when there is one for today (and when it was taken), else computed now."""
+    snapshot = snapshot_of(scope, today)
+    if snapshot is not None:
+        return {name: getattr(snapshot, name) for name in SNAPSHOT_FIGURES}, snapshot.taken_at
+    figures = _serving_figures(scope, today, today + dt.timedelta(days=days))
+    return {**figures, "missing_reviews": _missing_reviews(scope, today)}, None
+
+
 def dashboard(user, scope: OrgUnit, today: dt.date) -> Dashboard:
     """Every figure of the dashboard, in a fixed number of queries whatever the data size."""
     params = rules.parameters()
     term = periods.term_on(today)
-    serving = _serving_figures(scope, today, today + dt.timedelta(days=params.ending_soon_days))
+    day_figures, taken_at = _day_figures(scope, today, params.ending_soon_days)
     pending = _pending_consultations(user, scope)
     alerts = open_alerts(user, scope)
     return Dashboard(
@@ -122,7 +136,7 @@ def dashboard(user, scope: OrgUnit, today: dt.date) -> Dashboard:
         today=today,
         term=term,
         rotated=_rotated_this_term(scope, term, today),
-        missing_reviews=_missing_reviews(scope, today),
+        figures_taken_at=taken_at,
         ending_soon_days=params.ending_soon_days,
         pending_decisions=pending["decisions"],
         pending_consultations=pending["consultations"],
@@ -130,7 +144,7 @@ def dashboard(user, scope: OrgUnit, today: dt.date) -> Dashboard:
         newest_alerts=list(
             alerts.select_related("official").order_by("-raised_on", "-id")[:NEWEST_ALERTS]
         ),
-        **serving,
+        **day_figures,
     )
 
 

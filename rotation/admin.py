@@ -391,4 +391,4 @@ class DecisionAdmin(ServiceWriteAdminMixin, ScopedHistoryAdmin):
 
 
 # The other records' admin, by concern (imported here so that admin's autodiscovery finds it).
-from . import admin_records, admin_reorganisations  # noqa: E402, F401
+from . import admin_records, admin_reorganisations, admin_summary  # noqa: E402, F401

@@ -10,11 +10,14 @@ class RotationConfig(AppConfig):
 
     def ready(self):
         from config.schedules import ensure_schedules
-        from personnel.signals import demo_seeded
+        from personnel.signals import demo_seeded, org_unit_restructured
 
         from .demo import on_demo_seeded
         from .official_pages import register
+        from .summary import ensure_summary, on_units_restructured
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="ensure_schedules")
+        post_migrate.connect(ensure_summary, sender=self, dispatch_uid="ensure_movement_summary")
+        org_unit_restructured.connect(on_units_restructured, dispatch_uid="movement_summary")
         demo_seeded.connect(on_demo_seeded, dispatch_uid="rotation_demo")
         register()

@@ -24,6 +24,7 @@ from personnel.text import format_day
 from . import rules, selectors, services
 from .choices import AlertKind, DecisionStatus, ReviewPeriod
 from .models import Alert, Movement, RotationReview
+from .snapshots import snapshot_take
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def apply_due_movements(today: dt.date | None = None) -> JobResult:
     for kind, n in _retrying(lambda: raise_alerts(today)).items():
         counts[kind] += n
     result.alerts = dict(counts)
+    _retrying(lambda: snapshot_take(today))  # the dashboard's figures of the day
     return result
 
 

@@ -488,3 +488,6 @@ class NotificationFailure(models.Model):
 
     def __str__(self):
         return f"{self.get_event_display()}: {self.error}"
+
+
+from .models_summary import MovementSummary, MovementSummaryStatus, ServingSnapshot  # noqa: E402,F401

@@ -38,6 +38,7 @@ from .reorganisation_plan import NewLocality, NewUnit, Plan, reorganisation_plan
 from .services import decision_create
 from .services_apply import movement_apply
 from .services_movements import movement_add
+from .summary import summary_tracking
 
 
 def require_administrator(user) -> None:
@@ -205,7 +206,8 @@ def _place_officials(plan: Plan, by, today: dt.date):
     decision.status = DecisionStatus.APPROVED
     decision.approved_by = by
     decision.approved_at = timezone.now()
-    decision.save(update_fields=["status", "approved_by", "approved_at"])
+    with summary_tracking(movement.official_id for movement in movements):
+        decision.save(update_fields=["status", "approved_by", "approved_at"])
     if r.effective_on <= today:
         for movement in movements:
             movement_apply(movement=movement, today=today, by=by)

@@ -60,6 +60,7 @@ from .services_movements import (  # noqa: F401
     refresh_findings,
 )
 from .services_reviews import REVIEW_EDITABLE_FIELDS, review_record, review_update  # noqa: F401
+from .summary import summary_tracking
 
 logger = logging.getLogger(__name__)
 
@@ -252,16 +253,17 @@ def decision_approve(
     ]
     decision.approved_by = by
     decision.approved_at = timezone.now()
-    decision.save(
-        update_fields=[
-            "status",
-            "signed_on",
-            "is_fait_accompli",
-            "missing_consultations",
-            "approved_by",
-            "approved_at",
-        ]
-    )
+    with summary_tracking(decision.movements.values_list("official_id", flat=True)):
+        decision.save(
+            update_fields=[
+                "status",
+                "signed_on",
+                "is_fait_accompli",
+                "missing_consultations",
+                "approved_by",
+                "approved_at",
+            ]
+        )
     if notify:
         _after_commit_notify("approved", decision.pk, by=by)
     return decision
@@ -287,10 +289,12 @@ def decision_cancel(*, decision: Decision, reason: str, by=None) -> Decision:
                 "Không thể hủy: đã có lượt điều chuyển được thi hành. Hãy ban hành quyết định khác để điều chỉnh."
             )
         )
-    decision.status = DecisionStatus.CANCELLED
-    decision.cancel_reason = reason.strip()
-    decision.cancelled_at = timezone.now()
-    decision.save(update_fields=["status", "cancel_reason", "cancelled_at"])
+    officials = decision.movements.values_list("official_id", flat=True)
+    with summary_tracking(officials if decision.status == DecisionStatus.APPROVED else ()):
+        decision.status = DecisionStatus.CANCELLED
+        decision.cancel_reason = reason.strip()
+        decision.cancelled_at = timezone.now()
+        decision.save(update_fields=["status", "cancel_reason", "cancelled_at"])
     return decision
 
 

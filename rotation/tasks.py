@@ -75,3 +75,12 @@ def apply_due_movements(self) -> dict:
     except (OperationalError, InterfaceError) as error:
         services.reset_broken_connection()
         raise self.retry(exc=error) from error
+
+
+@shared_task(acks_late=True, soft_time_limit=3000, time_limit=3060)
+def rebuild_movement_summary() -> int:
+    """Rebuild and check the movement summary (nightly, and after the unit tree changed);
+    returns the drift found."""
+    from .summary import summary_rebuild
+
+    return summary_rebuild()

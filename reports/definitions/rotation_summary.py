@@ -12,6 +12,8 @@ with the result (``direction_rows``, one code per row of the table before its to
 every rendering (run page, XLSX, CSV, email) reads the stored table, never recomputes it.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +21,9 @@ from django.utils.translation import gettext_lazy
 from personnel.choices import ManagementTier
 from rotation.choices import PERSONNEL_KINDS, MovementKind
 from rotation.directions import DIRECTION_ORDER, direction_label, possible_in
+from rotation.models_summary import ANY
 from rotation.selectors import counted_movements
+from rotation.summary import summary_counts
 
 from .. import periods
 from ..registry import Context, Param, People, ReportDefinition, Result, Table, register
@@ -140,15 +144,14 @@ def _sentence(ctx, kind, tier, total_cadres, total_movements, parts, by_kind) ->
     return sentence
 
 
-def _tier_kind_table(every_kind, by_kind, per_tier, tiers_shown) -> tuple[Table, dict]:
+def _tier_kind_table(found: "Figures", tiers_shown) -> tuple[Table, dict]:
     """Cadres by management tier (rows) and kind (columns), every kind of the period."""
-    cells = {
-        (row["management_tier"], row["kind"]): row["cadres"]
-        for row in every_kind.order_by()
-        .values("management_tier", "kind")
-        .annotate(cadres=Count("official_id", distinct=True))
-    }
-    total = every_kind.order_by().aggregate(n=Count("official_id", distinct=True))["n"]
+    cells, by_kind, per_tier, total = (
+        found.cells,
+        found.by_kind,
+        found.every_by_tier,
+        found.every_total,
+    )
     kinds = KIND_CHOICES
     table = Table(
         "by_tier_kind",
@@ -189,32 +192,121 @@ def _tier_kind_table(every_kind, by_kind, per_tier, tiers_shown) -> tuple[Table,
     return table, data
 
 
+@dataclass
+class Figures:
+    """What the tables count: (cadres, movements) pairs, and cadres alone where a cell
+    shows only them. ``total`` … ``by_tier``: the kind and tier asked; ``by_kind`` …
+    ``every_total``: every kind decided about people, of the tier asked; ``placed``: the
+    cadres placed by reorganisations."""
+
+    total: tuple[int, int]
+    by_direction: dict
+    by_tier: dict
+    by_kind: dict
+    every_by_tier: dict
+    cells: dict  # (tier, kind) -> cadres
+    every_total: int
+    placed: int
+
+
+def _cadres(qs) -> int:
+    return qs.order_by().aggregate(n=Count("official_id", distinct=True))["n"]
+
+
+def live_figures(ctx: Context) -> Figures:
+    """The figures computed from the movements (a scope or geography the summary does
+    not hold, and the nightly check)."""
+    movements = _movements(ctx)
+    every_kind = _movements(ctx, every_kind=True)
+    cells = {
+        (row["management_tier"], row["kind"]): row["cadres"]
+        for row in every_kind.order_by()
+        .values("management_tier", "kind")
+        .annotate(cadres=Count("official_id", distinct=True))
+    }
+    return Figures(
+        total=(_cadres(movements), movements.count()),
+        by_direction=_breakdown(movements, "direction"),
+        by_tier=_breakdown(movements, "management_tier"),  # the tier when the move was made
+        by_kind=_breakdown(every_kind, "kind"),
+        every_by_tier=_breakdown(every_kind, "management_tier"),
+        cells=cells,
+        every_total=_cadres(every_kind),
+        placed=(
+            _cadres(_movements_of_kind(ctx, MovementKind.REORGANISATION))
+            if ctx.params.get("kind") == ALL
+            else 0
+        ),
+    )
+
+
+def summary_figures(ctx: Context) -> Figures | None:
+    """The same figures read from the maintained summary (``rotation.summary``), or None
+    when it cannot answer (today's units, a scope it does not hold, a rebuild pending)."""
+    if ctx.params.get("geography") == TODAY_UNITS:
+        return None
+    counts = summary_counts(ctx.scope, ctx.date_from, ctx.date_to)
+    if counts is None:
+        return None
+    kind, tier = ctx.params.get("kind", MovementKind.ROTATION), ctx.params.get("tier", ALL)
+    asked_kind, asked_tier = (ANY if kind == ALL else kind), (ANY if tier == ALL else tier)
+    personnel = set(PERSONNEL_KINDS)
+
+    def tier_shown(code):
+        return code != ANY and asked_tier in (ANY, code)
+
+    return Figures(
+        total=counts.get((asked_kind, asked_tier, ANY), (0, 0)),
+        by_direction={
+            d: v
+            for (k, t, d), v in counts.items()
+            if (k, t) == (asked_kind, asked_tier) and d != ANY
+        },
+        by_tier={
+            t: v for (k, t, d), v in counts.items() if (k, d) == (asked_kind, ANY) and tier_shown(t)
+        },
+        by_kind={
+            k: v
+            for (k, t, d), v in counts.items()
+            if (t, d) == (asked_tier, ANY) and k in personnel
+        },
+        every_by_tier={
+            t: v for (k, t, d), v in counts.items() if (k, d) == (ANY, ANY) and tier_shown(t)
+        },
+        cells={
+            (t, k): v[0]
+            for (k, t, d), v in counts.items()
+            if d == ANY and k in personnel and tier_shown(t)
+        },
+        every_total=counts.get((ANY, asked_tier, ANY), (0, 0))[0],
+        placed=(
+            counts.get((MovementKind.REORGANISATION, asked_tier, ANY), (0, 0))[0]
+            if kind == ALL
+            else 0
+        ),
+    )
+
+
+def figures(ctx: Context) -> Figures:
+    return summary_figures(ctx) or live_figures(ctx)
+
+
 def compute(ctx: Context) -> Result:
     kind, tier = ctx.params.get("kind", MovementKind.ROTATION), ctx.params.get("tier", ALL)
-    movements = _movements(ctx)
-    total_cadres = movements.order_by().aggregate(n=Count("official_id", distinct=True))["n"]
-    total_movements = movements.count()
-    by_direction = _breakdown(movements, "direction")
-    by_tier = _breakdown(movements, "management_tier")  # the tier when the move was made
-    every_kind = _movements(ctx, every_kind=True)
-    by_kind = _breakdown(every_kind, "kind")
+    found = figures(ctx)
+    total_cadres, total_movements = found.total
+    by_direction, by_tier, by_kind = found.by_direction, found.by_tier, found.by_kind
 
     shown_directions = direction_rows(ctx, by_direction)
     directions = [code for code in shown_directions if code in by_direction]  # counted
     parts = [sentence_part(code, by_direction[code][0]) for code in directions]
     sentence = _sentence(ctx, kind, tier, total_cadres, total_movements, parts, by_kind)
-    placed = 0
-    if kind == ALL:
-        placed = (
-            _movements_of_kind(ctx, MovementKind.REORGANISATION)
-            .order_by()
-            .aggregate(n=Count("official_id", distinct=True))["n"]
-        )
-        if placed:
-            sentence += " " + _(
-                "Ngoài ra, %(n)d đồng chí được bố trí theo sắp xếp tổ chức bộ máy "
-                "(không tính là luân chuyển, điều động)."
-            ) % {"n": placed}
+    placed = found.placed if kind == ALL else 0
+    if placed:
+        sentence += " " + _(
+            "Ngoài ra, %(n)d đồng chí được bố trí theo sắp xếp tổ chức bộ máy "
+            "(không tính là luân chuyển, điều động)."
+        ) % {"n": placed}
 
     direction_table = Table(
         "by_direction",
@@ -239,10 +331,9 @@ def compute(ctx: Context) -> Result:
         kind_table.add(
             [str(label), cadres, moves], drill=_when(cadres, {"every_kind": True, "kind": code})
         )
-    every_kind_by_tier = _breakdown(every_kind, "management_tier")
     tiers_shown = [
         (code, label)
-        for code, label in _tier_rows(set(by_tier) | set(every_kind_by_tier))
+        for code, label in _tier_rows(set(by_tier) | set(found.every_by_tier))
         if tier == ALL or code == tier
     ]
     tier_table = Table(
@@ -253,9 +344,7 @@ def compute(ctx: Context) -> Result:
     for code, label in tiers_shown:
         cadres, moves = by_tier.get(code, (0, 0))
         tier_table.add([label, cadres, moves], drill=_when(cadres, {"management_tier": code}))
-    tier_kind_table, by_tier_kind = _tier_kind_table(
-        every_kind, by_kind, every_kind_by_tier, tiers_shown
-    )
+    tier_kind_table, by_tier_kind = _tier_kind_table(found, tiers_shown)
     return Result(
         sentence=sentence,
         tables=[direction_table, kind_table, tier_table, tier_kind_table],

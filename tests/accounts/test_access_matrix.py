@@ -38,6 +38,7 @@ from accounts.choices import ROLE_RANK, Role
 from personnel.models import Discipline, Evaluation, PlanningEntry, Reward, TrainingRecord
 from reports import registry
 from reports.models import NonLocalTarget
+from rotation.models import MovementSummaryStatus
 from tests.accounts.matrix_support import (
     CANARY_WORD,
     Entry,
@@ -122,6 +123,7 @@ def _admin_objects(w):
 
     posting_a = o.a1.current_posting
     posting_b = o.b1.current_posting
+    summary_status = MovementSummaryStatus.objects.get_or_create(pk=1)[0]
     table = {
         "personnel.locality": pair(w.localities.a, w.localities.b, scoped=False, owner_a=None,
                                    owner_b=None),
@@ -179,6 +181,8 @@ def _admin_objects(w):
         "accounts.auditevent": pair(w.audit.a, w.audit.b, scoped=False, owner_a=None,
                                     owner_b=None),
         "auth.group": pair(w.group, w.group, scoped=False, owner_a=None, owner_b=None),
+        "rotation.movementsummarystatus": pair(summary_status, summary_status, scoped=False,
+                                               owner_a=None, owner_b=None),
         "django_celery_beat.periodictask": pair(w.periodic_tasks.a, w.periodic_tasks.b,
                                                 scoped=False, owner_a=None, owner_b=None),
     }  # fmt: skip
@@ -203,8 +207,9 @@ READ_ONLY = {
     "accounts.auditevent": {"add", "change", "delete"},
     "auth.group": {"add", "change", "delete", "action"},
     "accounts.apitoken": {"change"},  # a key is issued or revoked, never edited
+    "rotation.movementsummarystatus": {"add", "change", "delete"},  # written by the rebuild
 }
-SUPERUSER_ONLY = {"auth.group"}
+SUPERUSER_ONLY = {"auth.group", "rotation.movementsummarystatus"}
 # Administrators' tables: reference data and users (schedules and lockouts are superusers').
 ADMIN_ONLY = {
     "personnel.locality",

@@ -402,6 +402,7 @@ BUILDERS: dict[str, Callable | str] = {
     "rotation.Consultation": add_consultations,
     "rotation.RotationReview": add_reviews,
     "rotation.Alert": add_alerts,
+    "rotation.MovementSummaryStatus": "one row at most: the movement summary's status",
     "reports.ReportRun": add_report_runs,
     "reports.Subscription": add_subscriptions,
     "reports.Delivery": add_deliveries,

@@ -608,6 +608,7 @@ TABLE: dict[str, list[Case] | str] = {
     "django_celery_beat.IntervalSchedule": THIRD_PARTY,
     "django_celery_beat.SolarSchedule": THIRD_PARTY,
     "django_celery_beat.ClockedSchedule": THIRD_PARTY,
+    "rotation.MovementSummaryStatus": "read-only for superusers: written by the summary's rebuild",
     "axes.AccessAttempt": THIRD_PARTY + " (login lockouts)",
     "axes.AccessLog": THIRD_PARTY + " (login log)",
     "axes.AccessFailureLog": THIRD_PARTY + " (login log)",

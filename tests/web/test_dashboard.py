@@ -9,9 +9,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from reports import periods, selectors
-from rotation import services
+from rotation import jobs, services
 from rotation.choices import AlertKind, MovementKind, ReviewPeriod
-from rotation.models import Alert
+from rotation.models import Alert, ServingSnapshot
+from rotation.snapshots import FIGURES as SNAPSHOT_FIGURES
+from rotation.snapshots import KEEP_DAYS, snapshot_of, snapshot_take
 from tests.factories import OfficialFactory, UserFactory
 from tests.web.helpers import assert_constant_queries, assert_login_required, count_queries
 
@@ -21,11 +23,11 @@ TODAY = timezone.localdate()
 DASHBOARD = reverse("dashboard")
 ALERTS = reverse("alert_list")
 numbers = itertools.count(1)
-# session, user, the user's scope; the rotation summary (5); serving, missing reviews,
+# session, user, the user's scope; the rotation summary from the maintained summary (2:
+# readable?, the rows); today's snapshot (missing here), then serving and missing reviews;
 # consultations, open alerts, the newest alerts; the idle-timeout session renewal (3:
-# savepoint, update, release).
-# the embedded term summary: + by tier, kind × tier; + the scope's predecessors
-DASHBOARD_QUERIES = 20
+# savepoint, update, release); the scope's predecessors.
+DASHBOARD_QUERIES = 15
 
 
 def rotate(officials, position, on, term=36, apply=True):
@@ -334,3 +336,49 @@ def test_alert_list_costs_constant_queries(users, login, world):
     assert_constant_queries(
         login(users.viewer), ALERTS, lambda n: [add_alert(official) for _ in range(n)]
     )
+
+
+# --- the daily snapshot of the serving figures ------------------------------------------
+
+
+def day_figures(board_):
+    return {name: getattr(board_, name) for name in SNAPSHOT_FIGURES}
+
+
+def test_the_daily_job_s_snapshot_gives_the_live_figures(board, users, login, world):
+    scopes = [world.units.province, world.units.hu_a, world.units.hu_b]
+    live = {scope: selectors.dashboard(users.viewer, scope, TODAY) for scope in scopes}
+    assert live[world.units.province].serving == 3 and live[world.units.province].overdue == 1
+    assert all(board_.figures_taken_at is None for board_ in live.values())
+    jobs.apply_due_movements(TODAY)  # the 01:15 job takes the snapshot after its work
+    for scope in scopes:
+        read = selectors.dashboard(users.viewer, scope, TODAY)
+        assert read.figures_taken_at is not None
+        assert day_figures(read) == day_figures(live[scope]), scope
+    content = login(users.viewer).get(DASHBOARD).content.decode()
+    assert "hôm nay (công việc hằng ngày)" in content
+
+
+def test_without_today_s_snapshot_the_figures_are_computed(board, users, world):
+    snapshot_take(TODAY - dt.timedelta(days=1))
+    read = selectors.dashboard(users.viewer, world.units.province, TODAY)
+    assert read.figures_taken_at is None and read.serving == 3
+    # A unit below the district level has no snapshot: computed for the page.
+    snapshot_take(TODAY)
+    assert snapshot_of(world.units.xa_a1, TODAY) is None
+
+
+def test_a_snapshot_taken_again_replaces_the_day_s_and_old_ones_go(board, world):
+    snapshot_take(TODAY - dt.timedelta(days=KEEP_DAYS + 1))
+    snapshot_take(TODAY)
+    snapshot_take(TODAY)
+    days = set(ServingSnapshot.objects.values_list("taken_on", flat=True))
+    assert days == {TODAY}
+    assert ServingSnapshot.objects.filter(scope=world.units.province).count() == 1
+
+
+def test_the_dashboard_reads_the_snapshot_in_fewer_queries(board, users, login):
+    client = login(users.viewer)
+    computed = count_queries(client, DASHBOARD)
+    snapshot_take(TODAY)
+    assert count_queries(client, DASHBOARD) == computed - 2  # serving and missing reviews
