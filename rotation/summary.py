@@ -179,6 +179,32 @@ def _add(delta: Counter) -> None:
         MovementSummary.objects.filter(scope_id__in=scopes, movements=0).delete()
 
 
+def _write(rows: Counter) -> None:
+    """New rows (no row of their scopes stored): COPY on PostgreSQL, else bulk inserts."""
+    if connection.vendor == "postgresql":
+        from personnel.imports.copy import copy_rows
+
+        copy_rows(_TABLE, [*_KEY_COLUMNS, "movements"], ((*k, n) for k, n in rows.items() if n))
+        return
+    MovementSummary.objects.bulk_create(
+        (
+            MovementSummary(
+                scope_id=key[0],
+                grain=key[1],
+                period_start=key[2],
+                kind=key[3],
+                management_tier=key[4],
+                direction=key[5],
+                previous_on=key[6],
+                movements=n,
+            )
+            for key, n in rows.items()
+            if n
+        ),
+        batch_size=5000,
+    )
+
+
 def _status(lock: bool = True) -> MovementSummaryStatus:
     queryset = (
         MovementSummaryStatus.objects.select_for_update() if lock else MovementSummaryStatus.objects
@@ -248,22 +274,7 @@ def summary_rebuild() -> int:
             drift += differing
             details.append(f"{scope.code or scope.pk}: {differing}")
             MovementSummary.objects.filter(scope=scope).delete()
-            MovementSummary.objects.bulk_create(
-                (
-                    MovementSummary(
-                        scope_id=key[0],
-                        grain=key[1],
-                        period_start=key[2],
-                        kind=key[3],
-                        management_tier=key[4],
-                        direction=key[5],
-                        previous_on=key[6],
-                        movements=n,
-                    )
-                    for key, n in expected.items()
-                ),
-                batch_size=5000,
-            )
+            _write(expected)
     with transaction.atomic():
         status = _status()
         MovementSummary.objects.exclude(scope_id__in=summarised_units().values("pk")).delete()

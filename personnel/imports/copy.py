@@ -36,7 +36,8 @@ def take_ids(objs: list, model) -> None:
         obj.pk = pk
 
 
-def _copy(table: str, columns: list[str], rows) -> None:
+def copy_rows(table: str, columns: list[str], rows) -> None:
+    """Rows (tuples in the order of ``columns``) streamed into ``table`` with COPY."""
     names = ", ".join(_quoted(column) for column in columns)
     sql = f"COPY {_quoted(table)} ({names}) FROM STDIN"  # noqa: S608 - model tables, quoted
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -89,7 +90,7 @@ def create_with_history(records: list, model, *, user, reason: str) -> None:
         for index, convert in converters:
             row[index] = convert(row[index])
         rows.append(row)
-    _copy(model._meta.db_table, [f.column for f in fields], rows)
+    copy_rows(model._meta.db_table, [f.column for f in fields], rows)
 
     history = get_history_manager_for_model(model).model
     # The history keeps the tracked fields of the model under the same names (a file as its
@@ -101,7 +102,7 @@ def create_with_history(records: list, model, *, user, reason: str) -> None:
     now, user_id = timezone.now(), getattr(user, "pk", None)
     columns = [history._meta.get_field(f.name).column for f in history.tracked_fields]
     columns += [f.column for f in extra] + [by_name["history_user"].column]
-    _copy(
+    copy_rows(
         history._meta.db_table,
         columns,
         ([*(row[index] for index in tracked), now, reason, "+", user_id] for row in rows),
