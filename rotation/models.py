@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import ScopedQuerySet, scope_path_of, units_under
+from accounts.scoping import ScopedQuerySet, readable_paths, scope_path_of, units_under
 from personnel.choices import EvaluationRating, ManagementTier
 from personnel.models import Official, OrgUnit, Position, Posting
 
@@ -36,6 +36,20 @@ class DecisionQuerySet(ScopedQuerySet):
     )
 
     def for_user(self, user):
+        path = scope_path_of(user)
+        if path is None:
+            return self.none()
+        if path == "":
+            return self.all()
+        # The maintained table of the decisions each unit's scope holds (one index lookup):
+        # the scope's unit and the units its units continue (readable_paths).
+        heads = [int(p.rstrip("/").rsplit("/", 1)[-1]) for p in readable_paths(path)]
+        return self.filter(
+            pk__in=DecisionScope.objects.filter(unit_id__in=heads).values("decision_id")
+        )
+
+    def for_user_from_units(self, user):
+        """The same decisions asked of the units themselves (what the table keeps)."""
         path = scope_path_of(user)
         if path is None:
             return self.none()
@@ -490,4 +504,9 @@ class NotificationFailure(models.Model):
         return f"{self.get_event_display()}: {self.error}"
 
 
-from .models_summary import MovementSummary, MovementSummaryStatus, ServingSnapshot  # noqa: E402,F401
+from .models_summary import (  # noqa: E402,F401
+    DecisionScope,
+    MovementSummary,
+    MovementSummaryStatus,
+    ServingSnapshot,
+)

@@ -112,3 +112,24 @@ class ServingSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.scope_id} {self.taken_on}"
+
+
+class DecisionScope(models.Model):
+    """A decision and one unit whose scope holds it: every ancestor (and self) of its
+    issuer, of its movements' destinations and origins, and of the units consulted on it.
+    The decisions list of a scope is then one index lookup (``rotation.decision_scopes``)."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    decision = models.ForeignKey(
+        "rotation.Decision", on_delete=models.CASCADE, related_name="scope_rows"
+    )
+
+    class Meta:
+        verbose_name = _("phạm vi của quyết định")
+        verbose_name_plural = _("phạm vi của quyết định")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "decision"], name="decision_scope_once")
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.decision_id}"

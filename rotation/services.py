@@ -25,6 +25,7 @@ from .choices import (
     DecisionStatus,
 )
 from .consultations import missing_answers, required_consultations
+from .decision_scopes import decision_scope_refresh
 
 # The workflow's writes by concern (services_*); callers use them all as ``services.<name>``.
 from .guards import (  # noqa: F401
@@ -97,6 +98,7 @@ def decision_create(
     _require_issuer_in_force(decision)
     decision.full_clean()
     decision.save()
+    decision_scope_refresh(decision.pk)
     return decision
 
 
@@ -141,6 +143,8 @@ def decision_update(*, decision: Decision, by=None, **changes) -> Decision:
         _require_issuer_in_force(decision)
     decision.full_clean()
     decision.save(update_fields=sorted(changes) or None)
+    if "issued_by" in changes:
+        decision_scope_refresh(decision.pk)
     return decision
 
 
@@ -169,6 +173,7 @@ def decision_request_consultations(
         )
         if made:
             created.append(consultation)
+    decision_scope_refresh(decision.pk)
     for movement in decision.movements.all():
         refresh_findings(movement)
     decision.status = DecisionStatus.CONSULTING

@@ -21,6 +21,7 @@ from .choices import (
     DecisionStatus,
     MovementKind,
 )
+from .decision_scopes import decision_scope_refresh
 from .directions import classify, place_of
 from .guards import lock_decision, require_manager, require_status
 from .models import Decision, Movement
@@ -286,6 +287,7 @@ def _save_movement(movement: Movement, *, vacated_before: int | None = None) -> 
     movement.findings = [f.as_dict() for f in rules.evaluate(movement)]
     movement.full_clean(exclude=["findings"])
     movement.save()
+    decision_scope_refresh(movement.decision_id)
     # A sibling's findings can depend on this one (a post it vacates in a swap).
     _refresh_affected(
         movement.decision,
@@ -327,4 +329,5 @@ def movement_remove(*, movement: Movement, by=None) -> None:
     require_status(decision, DecisionStatus.DRAFT, action=_("xóa lượt điều chuyển"))
     vacated = _vacated_position_id(movement)
     movement.delete()
+    decision_scope_refresh(decision.pk)
     _refresh_affected(decision, vacated={vacated}, exclude_pk=None)

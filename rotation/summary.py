@@ -32,6 +32,7 @@ from personnel.choices import Level
 from personnel.models import OrgUnit
 
 from .choices import MovementKind
+from .decision_scopes import decision_scopes_rebuild
 from .models import Movement
 from .models_summary import ANY, NO_PREVIOUS, MovementSummary, MovementSummaryStatus
 
@@ -276,6 +277,12 @@ def summary_rebuild() -> int:
             MovementSummary.objects.filter(scope=scope).delete()
             _write(expected)
     with transaction.atomic():
+        _status()
+        scope_drift = decision_scopes_rebuild()
+    if scope_drift:
+        drift += scope_drift
+        details.append(_("phạm vi quyết định: %(n)d") % {"n": scope_drift})
+    with transaction.atomic():
         status = _status()
         MovementSummary.objects.exclude(scope_id__in=summarised_units().values("pk")).delete()
         status.checked_at = timezone.now()
@@ -354,4 +361,7 @@ def ensure_summary(using: str = "default", **kwargs) -> None:
 
 
 def on_units_restructured(unit, **kwargs) -> None:
+    from .decision_scopes import decision_scopes_refresh_under
+
+    decision_scopes_refresh_under(unit)
     mark_stale()
