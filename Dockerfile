@@ -15,7 +15,7 @@ COPY . .
 # a throwaway one that lives only in this build step (not in the image). The real key
 # comes from the environment at run time.
 RUN useradd --create-home --uid 1000 app \
-    && mkdir -p /app/var \
+    && mkdir -p /app/var/exports \
     && SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
        python manage.py collectstatic --noinput -v 0 \
     && chown -R app:app /app/var

@@ -27,6 +27,13 @@ SCHEDULES = [
         "description": "Lượt chạy báo cáo hết hạn giữ (bộ xử lý nền bị mất) được xếp hàng tính "
         "lại, hoặc ghi lỗi sau nhiều lần; lượt gửi thư bị treo được ghi lỗi để gửi lại.",
     },
+    {
+        "name": "Xóa tệp xuất quá hạn",
+        "task": "personnel.tasks.delete_expired_exports",
+        "crontab": {"minute": "40", "hour": "*"},
+        "description": "Xóa các tệp xuất lớn đã quá 24 giờ (mỗi giờ một lần, nên tệp không được "
+        "giữ quá 25 giờ); ghi lỗi các lần xuất mà bộ xử lý nền đã dừng giữa chừng.",
+    },
 ]
 
 

@@ -206,6 +206,11 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Large exports built by a worker (personnel.ExportJob): a private folder, never served
+# (not under MEDIA_ROOT nor static); web and worker must share it. Files are deleted
+# EXPORT_FILE_HOURS after they are made.
+EXPORT_FILES_DIR = Path(env.str("EXPORT_FILES_DIR", default=str(VAR_DIR / "exports")))
+EXPORT_FILE_HOURS = 24
 
 # Email --------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="luanchuyen@localhost")
@@ -232,6 +237,9 @@ REPORT_RUN_MAX_ATTEMPTS = 3  # claims of one run before it is failed as "lost wo
 REPORT_DELIVERY_SOFT_TIME_LIMIT = 900  # a subscription email: may wait one run's lease
 REPORT_DELIVERY_TIME_LIMIT = 960
 REPORT_DELIVERY_LEASE_SECONDS = 1200
+EXPORT_JOB_SOFT_TIME_LIMIT = 1200  # a large export (up to 1,000,000 rows)
+EXPORT_JOB_TIME_LIMIT = 1260
+EXPORT_JOB_LEASE_SECONDS = 1320  # a running job silent this long is taken over or failed
 BROKER_VISIBILITY_TIMEOUT = 3600  # longer than the longest hard limit (the daily job)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

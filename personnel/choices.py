@@ -109,3 +109,18 @@ class ReorganisationKind(models.TextChoices):
     RENAME = "rename", _("Đổi tên")
     ABOLISH = "abolish", _("Giải thể, kết thúc hoạt động")
     MOVE = "move", _("Chuyển về cơ quan cấp trên khác")
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ xử lý")
+    RUNNING = "running", _("Đang tạo tệp")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không thành công")
+
+
+class ExportJobFormat(models.TextChoices):
+    """The workbook formats a worker builds when the list is large (CSV is streamed)."""
+
+    XLSX = "xlsx", _("Excel (danh sách)")
+    TEMPLATE = "template", _("Excel theo mẫu nhập")
+    NATIONAL = "national", _("Excel theo CSDL quốc gia")

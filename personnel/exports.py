@@ -2,11 +2,17 @@
 
 Rows are read with one query, in chunks, whatever their number; ``is_rotated`` is
 read when the queryset carries that annotation (the web layer adds it).
+
+Every workbook writer writes to a target (a path or a binary file object) and returns
+the number of officials; ``progress(rows)`` is called every ``PROGRESS_EVERY`` rows. The
+web request writes small lists to memory; ``personnel.export_jobs`` writes large ones to a
+file, in a worker. CSV is produced piece by piece (``csv_pieces``) and streamed.
 """
 
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -21,7 +27,19 @@ from .choices import Gender, ManagementTier, OfficialStatus
 from .masking import personal_values
 from .text import format_day, format_moment
 
-MAX_EXPORT_ROWS = 50_000
+#: more rows than this and a workbook is built by a worker (``ExportJob``), not in the request
+ASYNC_EXPORT_ROWS = 10_000
+#: the most rows one export job writes; past it, the user narrows the filters
+MAX_EXPORT_ROWS = 1_000_000
+#: the template layout holds the officials and their postings in memory to order its sheets
+#: (about 7 KB an official: 745 MB at 100,000), so it stops sooner
+MAX_TEMPLATE_ROWS = 100_000
+#: a writer reports its progress every so many rows
+PROGRESS_EVERY = 2000
+#: the CSV stream sends pieces of about this many characters (not one write per row)
+CSV_PIECE_CHARS = 64 * 1024
+
+Progress = Callable[[int], None] | None
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -138,8 +156,16 @@ def _text(value) -> str | int:
     return spreadsheet_safe(value)
 
 
-def to_xlsx(queryset: QuerySet, header: ExportHeader, *, masked: bool = True) -> tuple[bytes, int]:
-    """The workbook and the number of officials in it (write-only: memory stays flat)."""
+def write_xlsx(
+    queryset: QuerySet,
+    header: ExportHeader,
+    target,
+    *,
+    masked: bool = True,
+    progress: Progress = None,
+) -> int:
+    """The list as a workbook written to ``target`` (write-only: memory stays flat);
+    returns the number of officials in it."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Danh sách cán bộ")[:31])
     bold = Font(bold=True)
@@ -167,16 +193,35 @@ def to_xlsx(queryset: QuerySet, header: ExportHeader, *, masked: bool = True) ->
         born.number_format = "DD/MM/YYYY"
         row[DATE_COLUMN] = born
         sheet.append(row)
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    book.save(target)
+    if progress is not None:
+        progress(count)
+    return count
+
+
+def in_memory(writer, queryset: QuerySet, header: ExportHeader, *, masked: bool = True):
+    """(bytes, count) of a workbook writer, for small lists and for tests."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    count = writer(queryset, header, buffer, masked=masked)
     return buffer.getvalue(), count
 
 
-def to_csv(queryset: QuerySet, header: ExportHeader, *, masked: bool = True) -> tuple[str, int]:
-    """CSV for Excel (UTF-8 with BOM): the title block, a blank line, then the table."""
+def to_xlsx(queryset: QuerySet, header: ExportHeader, *, masked: bool = True) -> tuple[bytes, int]:
+    """The workbook and the number of officials in it."""
+    return in_memory(write_xlsx, queryset, header, masked=masked)
+
+
+def csv_pieces(
+    queryset: QuerySet, header: ExportHeader, *, masked: bool = True, progress: Progress = None
+) -> Iterator[str]:
+    """CSV for Excel (UTF-8 with BOM): the title block, a blank line, then the table, as
+    pieces of about ``CSV_PIECE_CHARS`` characters. Before each piece is given out,
+    ``progress(rows)`` is told how many officials it and the earlier pieces hold."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow([_("DANH SÁCH CÁN BỘ")])
     writer.writerows([label, spreadsheet_safe(value)] for label, value in header_lines(header))
     writer.writerow([])
@@ -185,10 +230,26 @@ def to_csv(queryset: QuerySet, header: ExportHeader, *, masked: bool = True) -> 
     for row in rows(queryset, masked=masked):
         count += 1
         writer.writerow([_text(value) for value in row])
-    return buffer.getvalue(), count
+        if buffer.tell() >= CSV_PIECE_CHARS:
+            if progress is not None:
+                progress(count)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if progress is not None:
+        progress(count)
+    yield buffer.getvalue()
 
 
-WRITERS = {"xlsx": to_xlsx, "csv": to_csv}
+def to_csv(queryset: QuerySet, header: ExportHeader, *, masked: bool = True) -> tuple[str, int]:
+    """The whole CSV as one text, with the number of officials in it."""
+    counted = [0]
+
+    def progress(rows: int) -> None:
+        counted[0] = rows
+
+    text = "".join(csv_pieces(queryset, header, masked=masked, progress=progress))
+    return text, counted[0]
 
 
 def filename(extension: str, at: dt.datetime) -> str:
@@ -198,23 +259,32 @@ def filename(extension: str, at: dt.datetime) -> str:
 # --- the template layout (round trip with the import) ----------------------------------
 
 
-def to_template_layout(queryset: QuerySet, header: ExportHeader, *, masked: bool = True):
+def write_template_layout(
+    queryset: QuerySet, header: ExportHeader, target, *, masked: bool = True, progress=None
+) -> int:
     """The filtered officials with their whole records, in the import template's sheets:
     imported back, the file changes nothing."""
-    from .imports.export import template_layout_workbook
+    from .imports.export import write_template_layout as write
 
-    return template_layout_workbook(queryset, masked=masked)
-
-
-def to_national_records(queryset: QuerySet, header: ExportHeader, *, masked: bool = True):
-    """The filtered officials' national records (Decree 27/2026): ``national.to_xlsx``."""
-    from .national import to_xlsx
-
-    return to_xlsx(queryset, header, masked=masked)
+    return write(queryset, target, masked=masked, progress=progress)
 
 
-WRITERS["template"] = to_template_layout
-WRITERS["national"] = to_national_records
+def write_national_records(
+    queryset: QuerySet, header: ExportHeader, target, *, masked: bool = True, progress=None
+) -> int:
+    """The filtered officials' national records (Decree 27/2026): ``national.write_xlsx``."""
+    from .national import write_xlsx
+
+    return write_xlsx(queryset, header, target, masked=masked, progress=progress)
+
+
+#: the workbook formats, by ``?format=``: each writes to a target (CSV is streamed instead)
+WRITERS = {
+    "xlsx": write_xlsx,
+    "template": write_template_layout,
+    "national": write_national_records,
+}
+FORMATS = ("xlsx", "csv", "template", "national")
 CONTENT_TYPES["template"] = CONTENT_TYPES["national"] = CONTENT_TYPES["xlsx"]
 EXTENSIONS = {
     "xlsx": "xlsx",

@@ -715,5 +715,6 @@ class PlanningEntry(models.Model):
 
 
 from .models_discipline import Discipline, Reward  # noqa: E402,F401
+from .models_exports import ExportJob  # noqa: E402,F401
 from .models_imports import ColumnMapping, RecordImport  # noqa: E402,F401
 from .models_reorganisation import LocalitySuccession, Reorganisation, UnitSuccession  # noqa: E402,F401

@@ -309,10 +309,19 @@ def _cells(sheet, values, columns, safe):
 
 
 def to_xlsx(officials: QuerySet, header, *, masked: bool = False) -> tuple[bytes, int]:
-    """The workbook: the records' profile groups on the first sheet (a row of group titles
+    """``write_xlsx`` in memory: the workbook's bytes and the number of records."""
+    buffer = io.BytesIO()
+    count = write_xlsx(officials, header, buffer, masked=masked)
+    return buffer.getvalue(), count
+
+
+def write_xlsx(officials: QuerySet, header, target, *, masked: bool = False, progress=None) -> int:
+    """The workbook, written to ``target`` (a path or a binary file; write-only, so memory
+    stays flat): the records' profile groups on the first sheet (a row of group titles
     over the field labels), each list group on a sheet keyed by the number, and the
-    officials without a number on the last. Returns it with the number of records."""
-    from .exports import header_lines, spreadsheet_safe
+    officials without a number on the last. Returns the number of records; ``progress``
+    is told the records written every ``exports.PROGRESS_EVERY`` of them."""
+    from .exports import PROGRESS_EVERY, header_lines, spreadsheet_safe
 
     if masked:
         raise ValueError("the national records hold the personal data in full")
@@ -346,6 +355,8 @@ def to_xlsx(officials: QuerySet, header, *, masked: bool = False) -> tuple[bytes
         count += 1
         values = [official.personal_id, *(column.cell(official) for column in columns)]
         main.append(_cells(main, values, [key_column, *columns], spreadsheet_safe))
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
     selected = officials.values("pk")
     for group in LIST_GROUPS:
         sheet = book.create_sheet(f"{group.number}. {group.title}"[:31])
@@ -375,6 +386,7 @@ def to_xlsx(officials: QuerySet, header, *, masked: bool = False) -> tuple[bytes
         missing.append(
             [spreadsheet_safe(code), spreadsheet_safe(name), spreadsheet_safe(unit or "")]
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), count
+    book.save(target)
+    if progress is not None:
+        progress(count)
+    return count

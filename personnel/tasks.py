@@ -1,12 +1,15 @@
-"""Celery tasks of personnel: thin, they take ids and call the import services.
+"""Celery tasks of personnel: thin, they take ids and call the import and export services.
 
-Large files are checked and applied here, away from the web request; the services guard
-their own state (a task delivered twice finds the import previewed or applied already).
+Large files are checked and applied here, away from the web request, and large exports
+are written; the services guard their own state (a task delivered twice finds the import
+previewed or applied already, the export job taken or done).
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from . import export_jobs
 from .imports import services
 
 
@@ -21,3 +24,19 @@ def apply_record_import(record_import_id: int, user_id: int | None = None) -> st
     return services.record_import_apply(
         record_import_id=record_import_id, user=user, queued=True
     ).status
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.EXPORT_JOB_SOFT_TIME_LIMIT,
+    time_limit=settings.EXPORT_JOB_TIME_LIMIT,
+)
+def build_export(export_job_id: int) -> str | None:
+    job = export_jobs.export_job_run(job_id=export_job_id)
+    return job.status if job is not None else None
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=330)
+def delete_expired_exports() -> dict:
+    return export_jobs.export_files_cleanup()

@@ -17,6 +17,9 @@ def pytest_configure(config):
     # Uploaded photos and workbooks go to a folder of this run, never to var/media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="test-media-")
     atexit.register(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
+    # Large exports' files likewise, never to var/exports.
+    settings.EXPORT_FILES_DIR = tempfile.mkdtemp(prefix="test-exports-")
+    atexit.register(shutil.rmtree, settings.EXPORT_FILES_DIR, ignore_errors=True)
     # The API's rate counters live in the cache: one per test process, emptied per test.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

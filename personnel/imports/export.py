@@ -10,8 +10,10 @@ import io
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
+from ..exports import PROGRESS_EVERY
 from ..masking import MASKERS
 from ..models import Evaluation, OrgUnit, PlanningEntry, Position, Posting, TrainingRecord
 from ..models_discipline import Discipline, Reward
@@ -65,6 +67,8 @@ def _value(spec: SheetSpec, column, record, ctx):
 
 
 def _cell(sheet, column, value):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters: no workbook holds them
     cell = WriteOnlyCell(sheet, value=value)
     if column.kind == DATE and value is not None:
         cell.number_format = "DD/MM/YYYY"
@@ -73,7 +77,7 @@ def _cell(sheet, column, value):
     return cell
 
 
-def _write_sheet(book, spec: SheetSpec, records, ctx) -> int:
+def _write_sheet(book, spec: SheetSpec, records, ctx, progress=None) -> int:
     sheet = book.create_sheet(spec.name)
     for index, column in enumerate(spec.columns):
         letter = chr(ord("A") + index) if index < 26 else None
@@ -91,6 +95,8 @@ def _write_sheet(book, spec: SheetSpec, records, ctx) -> int:
     for record in records:
         sheet.append([_cell(sheet, c, _value(spec, c, record, ctx)) for c in spec.columns])
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
     return count
 
 
@@ -103,13 +109,23 @@ def _children(model, ids, *related):
 
 
 def template_layout_workbook(officials, *, masked: bool = False) -> tuple[bytes, int]:
+    """``write_template_layout`` in memory: the file and the number of officials."""
+    buffer = io.BytesIO()
+    count = write_template_layout(officials, buffer, masked=masked)
+    return buffer.getvalue(), count
+
+
+def write_template_layout(officials, target, *, masked: bool = False, progress=None) -> int:
     """The officials of ``officials`` (a queryset, already scoped and filtered) with their
-    records, in the template layout; returns the file and the number of officials."""
+    records, in the template layout, written to ``target`` (a path or a binary file);
+    returns the number of officials. The workbook is write-only, but the officials and
+    their postings and planning entries are held in memory to order the sheets and name
+    the units and positions they refer to."""
     with translation.override(FILE_LANGUAGE):
-        return _workbook(officials, masked=masked)
+        return _workbook(officials, target, masked=masked, progress=progress)
 
 
-def _workbook(officials, *, masked: bool) -> tuple[bytes, int]:
+def _workbook(officials, target, *, masked: bool, progress) -> int:
     officials = list(
         officials.select_related("birthplace", "hometown")
         .order_by("code")
@@ -141,7 +157,7 @@ def _workbook(officials, *, masked: bool) -> tuple[bytes, int]:
         ),
         ctx,
     )
-    _write_sheet(book, SHEETS_BY_KEY["officials"], officials, ctx)
+    _write_sheet(book, SHEETS_BY_KEY["officials"], officials, ctx, progress)
     _write_sheet(
         book, SHEETS_BY_KEY["postings"], sorted(postings, key=_by_official_start(ctx)), ctx
     )
@@ -153,9 +169,10 @@ def _workbook(officials, *, masked: bool) -> tuple[bytes, int]:
     _write_sheet(book, SHEETS_BY_KEY["planning"], planning, ctx)
     _write_sheet(book, SHEETS_BY_KEY["discipline"], _children(Discipline, ids), ctx)
     _write_sheet(book, SHEETS_BY_KEY["rewards"], _children(Reward, ids), ctx)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), len(officials)
+    book.save(target)
+    if progress is not None:
+        progress(len(officials))
+    return len(officials)
 
 
 def _one_per_title(positions) -> list[Position]:

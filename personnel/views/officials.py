@@ -4,9 +4,12 @@ Every read goes through ``Official.objects.for_user`` (a record outside the user
 scope answers 404); writes go through ``personnel.services``.
 """
 
+import io
+
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import F
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,12 +22,12 @@ from accounts.access import CappedPaginator, StaffRequiredMixin
 from accounts.audit import audit_record
 from accounts.models import AuditEvent
 
-from .. import exports
-from ..extensions import OFFICIAL_PAGES, annotate_official_list, official_list_filterset
+from .. import exports, tasks
+from ..export_jobs import export_job_request, officials_filterset, whole_result_planning
+from ..extensions import OFFICIAL_PAGES, official_list_filterset
 from ..forms import locality_label
 from ..masking import can_see_personal_data
 from ..models import Locality, Official
-from ..selectors import official_list
 from ..text import fold_vietnamese
 from .official_forms import OfficialCreateView, OfficialUpdateView
 from .official_pages import OfficialCvView, OfficialDetailView
@@ -55,8 +58,7 @@ def advanced_filters() -> list[str]:
 
 def filtered_officials(request):
     """The FilterSet of the list and the export, over the officials the user may see."""
-    queryset = annotate_official_list(official_list(user=request.user))
-    return official_list_filterset()(request.GET, queryset=queryset, request=request)
+    return officials_filterset(user=request.user, params=request.GET)
 
 
 class OfficialListView(StaffRequiredMixin, TemplateView):
@@ -68,26 +70,47 @@ class OfficialListView(StaffRequiredMixin, TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         form = filterset.form
         active = [name for name in advanced_filters() if self.request.GET.get(name)]
+        filters_open = bool(active) or bool(form.errors)
+        query = self.request.GET.urlencode()
         return super().get_context_data(
             filterset=filterset,
             form=form,
             page=page,
             officials=page.object_list,
-            advanced_fields=[form[name] for name in advanced_filters()],
-            filters_open=bool(active) or bool(form.errors),
+            # Rendered with the page only when the panel is open; else fetched on opening.
+            advanced_fields=[form[name] for name in advanced_filters()] if filters_open else [],
+            filter_fields_url=reverse("official_filter_fields") + (f"?{query}" if query else ""),
+            filters_open=filters_open,
             active_filter_count=len(active),
             is_filtered=bool(active) or bool(self.request.GET.get("q")),
             **kwargs,
         )
 
 
+class OfficialFilterFieldsView(StaffRequiredMixin, TemplateView):
+    """The advanced filters' fields, with the values of the query string: fetched (HTMX)
+    when the list's closed filter panel is first opened."""
+
+    template_name = "personnel/partials/official_filter_fields.html"
+
+    def get_context_data(self, **kwargs):
+        form = official_list_filterset()(
+            self.request.GET, queryset=Official.objects.none(), request=self.request
+        ).form
+        return super().get_context_data(
+            advanced_fields=[form[name] for name in advanced_filters()], **kwargs
+        )
+
+
 class OfficialExportView(StaffRequiredMixin, View):
-    """The filtered list as XLSX or CSV (``?format=``), at most MAX_EXPORT_ROWS rows, audited."""
+    """The filtered list as a file (``?format=``), audited. CSV is streamed, whatever the
+    number of rows; a workbook of more than ``ASYNC_EXPORT_ROWS`` officials is built by a
+    worker (an ``ExportJob``: the user is sent to its page), smaller ones in the request."""
 
     def get(self, request):
         fmt = request.GET.get("format", "xlsx")
         back = reverse("official_list") + _query_without(request, "format")
-        if fmt not in exports.WRITERS:
+        if fmt not in exports.FORMATS:
             messages.error(request, _("Định dạng xuất không hợp lệ; chọn Excel (xlsx) hoặc CSV."))
             return redirect(back)
         filterset = filtered_officials(request)
@@ -96,23 +119,6 @@ class OfficialExportView(StaffRequiredMixin, View):
                 request, _("Bộ lọc có giá trị không hợp lệ; hãy sửa bộ lọc rồi xuất lại.")
             )
             return redirect(back)
-        queryset = filterset.qs
-        if queryset[: exports.MAX_EXPORT_ROWS + 1].count() > exports.MAX_EXPORT_ROWS:
-            messages.error(
-                request,
-                _(
-                    "Danh sách có hơn %(max)s cán bộ, vượt giới hạn một lần xuất; "
-                    "hãy thu hẹp bộ lọc (ví dụ theo đơn vị) rồi xuất lại."
-                )
-                % {"max": number_format(exports.MAX_EXPORT_ROWS, force_grouping=True)},
-            )
-            return redirect(back)
-        now = timezone.now()
-        header = exports.ExportHeader(
-            user=f"{request.user} ({request.user.username})",
-            at=now,
-            filters=exports.describe_filters(filterset),
-        )
         masked = not can_see_personal_data(request.user)
         if masked and fmt in exports.UNMASKED_ONLY:
             messages.error(
@@ -123,17 +129,65 @@ class OfficialExportView(StaffRequiredMixin, View):
                 ),
             )
             return redirect(back)
-        content, count = exports.WRITERS[fmt](queryset, header, masked=masked)
-        audit_record(
-            user=request.user,
-            action=AuditEvent.Action.EXPORT,
-            object_type=Official._meta.label,
-            detail=_("%(n)d dòng, %(fmt)s") % {"n": count, "fmt": fmt},
+        queryset = filterset.qs
+        now = timezone.now()
+        header = exports.ExportHeader(
+            user=f"{request.user} ({request.user.username})",
+            at=now,
+            filters=exports.describe_filters(filterset),
         )
-        response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
         name = exports.export_filename(fmt, now)
+        if fmt == "csv":
+            return _streamed_csv(request, queryset, header, masked=masked, name=name)
+        limit = exports.ASYNC_EXPORT_ROWS
+        if queryset[: limit + 1].count() > limit:
+            return _queued(request, fmt)
+        buffer = io.BytesIO()
+        with whole_result_planning(queryset.db):
+            count = exports.WRITERS[fmt](queryset, header, buffer, masked=masked)
+        _audit_export(request, count, fmt)
+        response = HttpResponse(buffer.getvalue(), content_type=exports.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+def _streamed_csv(request, queryset, header, *, masked: bool, name: str):
+    """The CSV sent piece by piece as the rows are read; audited when the stream ends, with
+    the rows sent (also when the client goes away midway: the server closes the stream)."""
+    sent = [0]
+
+    def note(rows: int) -> None:
+        sent[0] = rows
+
+    def pieces():
+        try:
+            with whole_result_planning(queryset.db):
+                for piece in exports.csv_pieces(queryset, header, masked=masked, progress=note):
+                    yield piece.encode("utf-8")
+        finally:
+            _audit_export(request, sent[0], "csv")
+
+    response = StreamingHttpResponse(pieces(), content_type=exports.CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _queued(request, fmt: str):
+    query = _query_without(request, "format").removeprefix("?")
+    job, created = export_job_request(user=request.user, fmt=fmt, query=query)
+    if created:
+        transaction.on_commit(lambda: tasks.build_export.delay(job.pk))
+        messages.info(
+            request,
+            _(
+                "Danh sách có hơn %(n)s cán bộ: tệp được tạo ở bộ xử lý nền. Trang này tự cập "
+                "nhật; khi xong, tải tệp tại đây."
+            )
+            % {"n": number_format(exports.ASYNC_EXPORT_ROWS, force_grouping=True)},
+        )
+    else:
+        messages.info(request, _("Tệp này đang được tạo; không cần yêu cầu lại."))
+    return redirect(job)
 
 
 class OfficialRosterView(StaffRequiredMixin, TemplateView):
@@ -272,6 +326,7 @@ urlpatterns = [
     path("officials/", OfficialListView.as_view(), name="official_list"),
     path("officials/new/", OfficialCreateView.as_view(), name="official_create"),
     path("officials/export/", OfficialExportView.as_view(), name="official_export"),
+    path("officials/filters/", OfficialFilterFieldsView.as_view(), name="official_filter_fields"),
     path("officials/roster/", OfficialRosterView.as_view(), name="official_roster"),
     path(
         "officials/autocomplete/", OfficialAutocompleteView.as_view(), name="official_autocomplete"

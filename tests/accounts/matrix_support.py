@@ -736,6 +736,18 @@ def build_world() -> SimpleNamespace:
         a=record_import("Mẫu Tệp Nhập A.xlsx", w.users.officer_a),
         b=record_import(canary("Canary Tệp Nhập B.xlsx", "B import file name"), w.users.officer_b),
     )
+
+    def export_job(query):
+        """A large export, built: a job is its requester's alone, so both sides' jobs are
+        the superuser's and every other user (A's included) must get 404."""
+        from personnel.export_jobs import export_job_request, export_job_run
+
+        job, _created = export_job_request(user=w.users.superuser, fmt="xlsx", query=query)
+        return export_job_run(job_id=job.pk)
+
+    w.export_jobs = SimpleNamespace(
+        a=export_job(f"unit={hu_a.pk}"), b=export_job(f"unit={hu_b.pk}")
+    )
     from personnel.models import ColumnMapping
 
     w.mappings = SimpleNamespace(

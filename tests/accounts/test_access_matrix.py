@@ -328,6 +328,7 @@ def staff_targets(w, entry: Entry) -> list[Target]:
     alerts = {"a": [(w.alerts.a, "a")], "b": [(w.alerts.b, "b")]}
     reorgs = {"a": [(w.reorganisations.a, "a")], "b": [(w.reorganisations.b, "b")]}
     imports = {"a": [(w.imports.a, "a")], "b": [(w.imports.b, "b")]}
+    export_jobs = {"a": [(w.export_jobs.a, "a")], "b": [(w.export_jobs.b, "b")]}
     consultations = {
         "a": [(w.consultations.a, "a"), (w.consultations.mixed_a, "a")],
         "b": [(w.consultations.b, "b"), (w.consultations.mixed_b, "p")],
@@ -392,8 +393,17 @@ def staff_targets(w, entry: Entry) -> list[Target]:
         "official_photo_upload": lambda: per_side(officials, named("official_photo_upload")),
         "official_photo_remove": lambda: per_side(officials, named("official_photo_remove")),
         "official_list": plain,
+        "official_filter_fields": lambda: plain() + plain("?gender=female&unit=1"),
         "official_create": plain,
         "official_export": lambda: plain("?format=xlsx") + plain("?format=csv"),
+        **{
+            name: (lambda name=name: per_side(export_jobs, named(name)))
+            for name in (
+                "official_export_job",
+                "official_export_job_progress",
+                "official_export_download",
+            )
+        },
         "official_autocomplete": lambda: plain("?q=Canary") + plain("?q="),
         "locality_autocomplete": lambda: plain("?q=Huy"),
         "official_detail": lambda: per_side(officials, named("official_detail")),

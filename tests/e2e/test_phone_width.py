@@ -103,6 +103,7 @@ PAGES = [
     ("record_import_upload", (), ""),
     ("record_import_detail", ("record_import",), ""),  # the preview with its errors
     ("record_import_mapping", ("record_import",), ""),
+    ("official_export_job", ("export_job",), ""),  # a finished job: download, size, expiry
 ]
 SIGNED_OUT_PAGES = ["login"]
 # URL names that answer with no page of their own.
@@ -113,6 +114,9 @@ NOT_PAGES = {
     "set_language": "POST only",
     "admin_view_on_site_scoped": "a redirect to the object's page",
     "official_export": "a file",
+    "official_export_download": "a file",
+    "official_export_job_progress": "an htmx fragment of the export job page",
+    "official_filter_fields": "an htmx fragment of the officials list's filter panel",
     "report_run_download": "a file",
     "official_autocomplete": "JSON",
     "locality_autocomplete": "JSON",
@@ -367,7 +371,20 @@ def records(world, make_official, move):  # noqa: F811
         data=fill({"officials": [official_row("CB-NHAP-01", date_of_birth="31/02/1980")]}),
         file_name="Danh sách cán bộ của Ban Tổ chức Huyện ủy A năm 2026.xlsx",
     )
+    from personnel.models_exports import ExportJob
+
+    export_job = ExportJob.objects.create(
+        requested_by=superuser,
+        format="national",
+        query="unit=1&q=Nguy%E1%BB%85n+Th%E1%BB%8B+Minh+Khai",
+        status="failed",
+        rows_total=120_000,
+        rows_done=64_000,
+        error_message="Bộ xử lý nền đã dừng giữa chừng khi đang ghi tệp hồ sơ theo cơ sở dữ liệu "
+        "quốc gia; hãy xuất lại.",
+    )
     return SimpleNamespace(
+        export_job=export_job,
         reorganisation=reorganisation,
         record_import=record_import_preview(record_import_id=uploaded.pk),
         posting=official.postings.get(end_date__isnull=True, is_primary=True),

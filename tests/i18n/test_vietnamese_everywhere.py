@@ -175,6 +175,7 @@ NOT_PAGES = {
     "admin_view_on_site_scoped": "a redirect to a page checked anyway",
     "admin:<catch_all>": "a redirect to a page checked anyway",
     "official_export": "a spreadsheet download",
+    "official_export_download": "a spreadsheet download",
     "record_import_template": "a spreadsheet download",
     "record_import_errors": "a spreadsheet download",
     "decision_export": "a spreadsheet download",

@@ -279,7 +279,8 @@ def export_rows(client, fmt: str) -> list[list[str]]:
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = [[str(c.value or "") for c in row] for row in sheet.iter_rows()]
     else:
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        body = b"".join(response.streaming_content)
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     header = rows.index(exports.columns())
     return [dict(zip(exports.columns(), row, strict=False)) for row in rows[header + 1 :]]
 

@@ -13,6 +13,8 @@ def assert_login_required(client, url):
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
+        if response.streaming:  # a streamed body runs its queries as it is read
+            b"".join(response.streaming_content)
     assert response.status_code == 200, url
     return len(ctx.captured_queries)
 
