@@ -42,10 +42,14 @@ RECENT_JOBS = 10
 TEMPORARY_PREFIX = ".part-"
 
 
-def officials_filterset(*, user, params):
+def officials_filterset(*, user, params, annotated: bool = True):
     """The FilterSet of the officials list and its exports, over the officials ``user``
-    may see, bound to ``params`` (a QueryDict: the request's, or a job's saved query)."""
-    queryset = annotate_official_list(official_list(user=user))
+    may see, bound to ``params`` (a QueryDict: the request's, or a job's saved query).
+    ``annotated``: with what the exported rows show (a page sets it on its own rows:
+    ``extensions.annotate_official_page``)."""
+    queryset = official_list(user=user)
+    if annotated:
+        queryset = annotate_official_list(queryset)
     # The FilterSet reads ``request.user`` (the units a filter offers, masking): a worker
     # has no request, so the job's requester and saved query stand in for one.
     request = SimpleNamespace(user=user, GET=params)

@@ -16,8 +16,12 @@ from dataclasses import dataclass, field
 class OfficialPages:
     #: the FilterSet of the officials list and export; a subclass of ``OfficialFilterSet``
     list_filterset: type | None = None
-    #: queryset -> queryset: annotations the list's rows show (``is_rotated``)
+    #: queryset -> queryset: annotations the exported rows show (``is_rotated``), read
+    #: with the whole result
     list_annotations: list[Callable] = field(default_factory=list)
+    #: list of officials -> None: the same facts set on one page's rows, in one query for
+    #: the page (a subquery per row of the whole list would be planned for all of it)
+    page_annotations: list[Callable] = field(default_factory=list)
     #: names of the registered FilterSet's own filters, shown with the advanced filters
     list_filters: list[str] = field(default_factory=list)
     #: (official, user) -> dict: context an official's page adds. The key ``timeline``
@@ -42,6 +46,13 @@ def annotate_official_list(queryset):
     for annotate in OFFICIAL_PAGES.list_annotations:
         queryset = annotate(queryset)
     return queryset
+
+
+def annotate_official_page(officials: list) -> list:
+    """What the registered apps show on each row of one page of the list (set in place)."""
+    for annotate in OFFICIAL_PAGES.page_annotations:
+        annotate(officials)
+    return officials
 
 
 def timeline_template(kind: str) -> str:

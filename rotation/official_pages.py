@@ -36,6 +36,21 @@ def annotate_rotated(queryset: QuerySet) -> QuerySet:
     )
 
 
+def mark_rotated(officials: list) -> None:
+    """Sets ``is_rotated`` on one page's officials: one query for the page's ids."""
+    serving = (
+        set(
+            Movement.objects.serving()
+            .filter(official_id__in=[official.pk for official in officials])
+            .values_list("official_id", flat=True)
+        )
+        if officials
+        else set()
+    )
+    for official in officials:
+        official.is_rotated = official.pk in serving
+
+
 STATE_SELECTORS = {
     ENDING_SOON: ending_soon_rotations,
     OVERDUE: overdue_rotations,
@@ -94,6 +109,8 @@ def register() -> None:
     OFFICIAL_PAGES.list_filterset = OfficialRotationFilter
     if annotate_rotated not in OFFICIAL_PAGES.list_annotations:
         OFFICIAL_PAGES.list_annotations.append(annotate_rotated)
+    if mark_rotated not in OFFICIAL_PAGES.page_annotations:
+        OFFICIAL_PAGES.page_annotations.append(mark_rotated)
     for name in ("rotated", "rotation_state"):
         if name not in OFFICIAL_PAGES.list_filters:
             OFFICIAL_PAGES.list_filters.append(name)

@@ -24,7 +24,7 @@ from accounts.models import AuditEvent
 
 from .. import exports, tasks
 from ..export_jobs import export_job_request, officials_filterset, whole_result_planning
-from ..extensions import OFFICIAL_PAGES, official_list_filterset
+from ..extensions import OFFICIAL_PAGES, annotate_official_page, official_list_filterset
 from ..forms import locality_label
 from ..masking import can_see_personal_data
 from ..models import Locality, Official
@@ -65,9 +65,12 @@ class OfficialListView(StaffRequiredMixin, TemplateView):
     template_name = "personnel/official_list.html"
 
     def get_context_data(self, **kwargs):
-        filterset = filtered_officials(self.request)
+        filterset = officials_filterset(
+            user=self.request.user, params=self.request.GET, annotated=False
+        )
         paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
+        officials = annotate_official_page(list(page.object_list))
         form = filterset.form
         active = [name for name in advanced_filters() if self.request.GET.get(name)]
         filters_open = bool(active) or bool(form.errors)
@@ -76,7 +79,7 @@ class OfficialListView(StaffRequiredMixin, TemplateView):
             filterset=filterset,
             form=form,
             page=page,
-            officials=page.object_list,
+            officials=officials,
             # Rendered with the page only when the panel is open; else fetched on opening.
             advanced_fields=[form[name] for name in advanced_filters()] if filters_open else [],
             filter_fields_url=reverse("official_filter_fields") + (f"?{query}" if query else ""),

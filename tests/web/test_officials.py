@@ -521,3 +521,19 @@ def test_the_panel_s_fields_require_login_and_refuse_hostile_values(client, logi
         FILTER_FIELDS, {"age_min": "9" * 40, "on": "31/02/2024", "unit": "\x00"}
     )
     assert response.status_code in (200, 400)
+
+
+def test_is_rotated_is_read_for_the_page_s_rows_only(login, users, world, people):
+    """The list's rows query carries no subquery over movements (planned for the whole
+    list, PostgreSQL hashed every serving rotation for 25 rows); one query for the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rotate(world, people.a, world.positions.b_deputy, today() - relativedelta(months=6))
+    with CaptureQueriesContext(connection) as queries:
+        content = login(users.viewer).get(LIST).content.decode()
+    rows = [
+        q["sql"] for q in queries if 'FROM "personnel_official"' in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    assert rows and all("rotation_movement" not in sql for sql in rows)
+    assert content.count("Đang luân chuyển</span>") == 1
