@@ -18,6 +18,8 @@ from . import periods, registry
 from .models import Delivery, DeliveryAttempt, ReportRun, Subscription
 
 NEWEST_ALERTS = 5
+#: open alerts counted exactly up to this many; past it the dashboard says "more than"
+OPEN_ALERTS_CAP = 1000
 
 
 def dashboard_scopes(user) -> list[OrgUnit]:
@@ -51,6 +53,12 @@ class Dashboard:
     pending_decisions: int = 0
     pending_consultations: int = 0
     open_alerts: int = 0
+    open_alerts_cap: int = 1000  # ``open_alerts`` above it means "more than the cap"
+
+    @property
+    def open_alerts_more(self) -> bool:
+        return self.open_alerts > self.open_alerts_cap
+
     newest_alerts: list = field(default_factory=list)
     #: when the daily job took the serving figures (None: computed for this page)
     figures_taken_at: dt.datetime | None = None
@@ -140,7 +148,8 @@ def dashboard(user, scope: OrgUnit, today: dt.date) -> Dashboard:
         ending_soon_days=params.ending_soon_days,
         pending_decisions=pending["decisions"],
         pending_consultations=pending["consultations"],
-        open_alerts=alerts.count(),
+        open_alerts=min(alerts[: OPEN_ALERTS_CAP + 1].count(), OPEN_ALERTS_CAP + 1),
+        open_alerts_cap=OPEN_ALERTS_CAP,
         newest_alerts=list(
             alerts.select_related("official").order_by("-raised_on", "-id")[:NEWEST_ALERTS]
         ),

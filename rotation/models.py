@@ -434,6 +434,15 @@ class Alert(models.Model):
         verbose_name = _("cảnh báo")
         verbose_name_plural = _("cảnh báo")
         ordering = ["-raised_on", "-id"]
+        indexes = [
+            # the newest open alerts (dashboard, alert list), walked in order
+            models.Index(
+                F("raised_on").desc(),
+                F("id").desc(),
+                name="alert_open_newest",
+                condition=Q(resolved_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return self.message

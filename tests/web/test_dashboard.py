@@ -382,3 +382,17 @@ def test_the_dashboard_reads_the_snapshot_in_fewer_queries(board, users, login):
     computed = count_queries(client, DASHBOARD)
     snapshot_take(TODAY)
     assert count_queries(client, DASHBOARD) == computed - 2  # serving and missing reviews
+
+
+def test_open_alerts_past_the_cap_read_more_than(users, login, world, make_official, monkeypatch):
+    monkeypatch.setattr(selectors, "OPEN_ALERTS_CAP", 2)
+    for i in range(3):
+        add_alert(make_official(unit=world.units.hu_a, full_name=f"Cảnh Báo {i}"))
+    client = login(users.viewer)
+    board = client.get(DASHBOARD).context["board"]
+    assert board.open_alerts_more and board.open_alerts == 3
+    content = client.get(DASHBOARD).content.decode()
+    assert "hơn 2" in content and "Xem tất cả cảnh báo chưa xử lý" in content
+    monkeypatch.setattr(selectors, "OPEN_ALERTS_CAP", 3)
+    board = client.get(DASHBOARD).context["board"]
+    assert not board.open_alerts_more and board.open_alerts == 3
