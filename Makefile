@@ -26,6 +26,10 @@ test: $(STAMP) ## run the whole test suite (DATABASE_URL / REDIS_URL select real
 bench: $(STAMP) ## scale data in PostgreSQL (BENCH_DATABASE_URL) and timings -> bench/RESULTS.md
 	SECRET_KEY=$${SECRET_KEY:-$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 		$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	@if command -v wrk >/dev/null; then \
+		SECRET_KEY=$${SECRET_KEY:-$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+		$(VENV)/bin/python bench/throughput.py; \
+	else echo "wrk not found: throughput not measured (apt-get install wrk)"; fi
 
 # Not part of `make test`: every module takes about 3 hours on two cores; MODULE=path
 # (e.g. MODULE=rotation/rules.py or MODULE=reports/definitions/) runs one and keeps the

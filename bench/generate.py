@@ -267,10 +267,74 @@ def build_people(scale: Scale) -> None:
         cursor.execute("ANALYZE")
 
 
+def build_activity(day: dt.date) -> None:
+    """What a term leaves behind by ``day``: movements applied when due, four in five of
+    the rotations past their expected end ended (the rest overdue, each with its open
+    alert), yearly reviews (one rotation in ten missing last year's), two answered
+    consultations per decision, and the newest decisions still being consulted on."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE rotation_movement SET applied_at = effective_on::timestamptz WHERE effective_on <= %s",
+            [day],
+        )
+        cursor.execute(
+            """
+            UPDATE rotation_movement SET ended_on = expected_end_on, outcome = 'returned'
+            WHERE applied_at IS NOT NULL AND expected_end_on < %s AND id %% 5 <> 0
+            """,
+            [day],
+        )
+        cursor.execute(
+            """
+            INSERT INTO rotation_rotationreview (movement_id, period, year, rating, text, recorded_at)
+            SELECT m.id, 'annual', y, 'good', '', now()
+            FROM rotation_movement m,
+                 generate_series(extract(year FROM m.effective_on)::int,
+                                 extract(year FROM coalesce(m.ended_on, %s))::int - 1) AS y
+            WHERE m.kind = 'rotation' AND m.applied_at IS NOT NULL
+              AND NOT (m.id %% 10 = 0 AND y = %s - 1)
+            """,
+            [day, day.year],
+        )
+        cursor.execute(
+            """
+            INSERT INTO rotation_alert (kind, key, official_id, movement_id, message, raised_on)
+            SELECT 'overdue', 'bench-overdue-' || m.id, m.official_id, m.id,
+                   'Quá hạn luân chuyển chưa có quyết định', m.expected_end_on + 1
+            FROM rotation_movement m
+            WHERE m.kind = 'rotation' AND m.applied_at IS NOT NULL AND m.ended_on IS NULL
+              AND m.expected_end_on < %s
+            """,
+            [day],
+        )
+        cursor.execute(
+            """
+            UPDATE rotation_decision SET status = 'consulting'
+            WHERE id IN (SELECT DISTINCT decision_id FROM rotation_movement WHERE effective_on > %s)
+            """,
+            [day],
+        )
+        cursor.execute(
+            """
+            INSERT INTO rotation_consultation (decision_id, org_unit_id, role, requested_on,
+                answered_on, opinion, opinion_text)
+            SELECT d.id, d.issued_by_id, r.role, d.signed_on - 20,
+                   CASE WHEN d.status = 'consulting' AND r.role = 'receiving' THEN NULL
+                        ELSE d.signed_on - 10 END,
+                   CASE WHEN d.status = 'consulting' AND r.role = 'receiving' THEN ''
+                        ELSE 'agree' END,
+                   ''
+            FROM rotation_decision d, (VALUES ('sending'), ('receiving')) AS r(role)
+            """
+        )
+        cursor.execute("ANALYZE")
+
+
 @transaction.atomic
 def generate(scale: Scale, seed: int = 1) -> None:
     build_structure(scale, random.Random(seed))  # noqa: S311 - benchmark data
     build_people(scale)
+    build_activity(today())
 
 
 def today() -> dt.date:
