@@ -10,6 +10,7 @@ computes live when there is none (a scope below the district level, or before th
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import ServingSnapshot
@@ -47,17 +48,24 @@ def snapshot_take(today: dt.date) -> int:
                     cadres[int(part)][name].add(official_id)
     now = timezone.now()
     with transaction.atomic():
-        ServingSnapshot.objects.filter(taken_on__gte=today).delete()
-        ServingSnapshot.objects.filter(taken_on__lt=today - dt.timedelta(days=KEEP_DAYS)).delete()
+        old = Q(taken_on__lt=today - dt.timedelta(days=KEEP_DAYS))
+        ServingSnapshot.objects.filter(old | Q(taken_on=today) & ~Q(scope_id__in=scopes)).delete()
+        # An upsert: two jobs running at once (a retry beside the scheduled run) both
+        # write the day's rows, the later one's win.
         ServingSnapshot.objects.bulk_create(
-            ServingSnapshot(
-                scope_id=pk,
-                taken_on=today,
-                taken_at=now,
-                ending_soon_days=days,
-                **{name: len(found[name]) for name in FIGURES},
-            )
-            for pk, found in cadres.items()
+            [
+                ServingSnapshot(
+                    scope_id=pk,
+                    taken_on=today,
+                    taken_at=now,
+                    ending_soon_days=days,
+                    **{name: len(found[name]) for name in FIGURES},
+                )
+                for pk, found in cadres.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["scope", "taken_on"],
+            update_fields=["taken_at", "ending_soon_days", *FIGURES],
         )
     return len(cadres)
 
