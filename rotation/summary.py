@@ -160,7 +160,7 @@ _KEY_COLUMNS = (
 )
 # The table and column names are constants: no value is formatted into the statement.
 _UPSERT = (
-    f"INSERT INTO {_TABLE} ({', '.join(_KEY_COLUMNS)}, movements) "  # noqa: S608
+    f"INSERT INTO {_TABLE} ({', '.join(_KEY_COLUMNS)}, movements) "  # noqa: S608  # nosec B608
     f"VALUES ({', '.join(['%s'] * (len(_KEY_COLUMNS) + 1))}) "
     f"ON CONFLICT ({', '.join(_KEY_COLUMNS)}) "
     f"DO UPDATE SET movements = {_TABLE}.movements + excluded.movements"
