@@ -193,13 +193,14 @@ def section(result: dict, command: str) -> list[str]:
     ]
 
 
-def write_section(lines: list[str]) -> None:
-    """Replaces the import section of bench/RESULTS.md (or appends it)."""
+def write_section(lines: list[str], mark: str = MARK) -> None:
+    """Replaces the section between two ``mark`` lines of bench/RESULTS.md (or appends it):
+    the import's by default."""
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     block = "\n".join(lines)
-    if MARK in text:
-        head, _old, tail = text.split(MARK, 2)
+    if mark in text:
+        head, _old, tail = text.split(mark, 2)
         text = head + block + tail
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"

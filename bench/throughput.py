@@ -128,16 +128,10 @@ def main() -> None:
         ],
         MARK,
     ]
-    results = ROOT / "bench" / "RESULTS.md"
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    block = "\n".join(lines)
-    if MARK in text:
-        head, _old, tail = text.split(MARK, 2)
-        text = head + block + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    results.write_text(text, encoding="utf-8")
-    print(block)
+    from bench.import_bench import write_section
+
+    write_section(lines, MARK)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
